@@ -1,0 +1,33 @@
+"""The navigation: each part adds its entries here, each behind a permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from jaring.identity import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "core:home", "core.home"),
+    NavItem("Organisations", "core:organisations", "identity.organisation.view"),
+    NavItem("API tokens", "identity:tokens", "identity.token.own"),
+    NavItem("Administration", "admin:index", "identity.admin"),
+]
+
+
+def items_for(user: Any) -> list[dict[str, str]]:
+    return [
+        {"label": item.label, "url": reverse(item.url_name)}
+        for item in NAV_ITEMS
+        if policy.allowed(user, item.permission)
+    ]

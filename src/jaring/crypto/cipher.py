@@ -1,0 +1,85 @@
+"""Field encryption (AES-256-GCM) and blind indexes (HMAC-SHA256).
+
+A ciphertext is ``<key id>$<base64(nonce + ciphertext + tag)>``; the key id names
+the data key, so a value encrypted before a rotation still decrypts after it. The
+scope (a member state's ISO code) is bound in as associated data: a value copied
+from one country's record into another's fails to decrypt instead of leaking.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from jaring.crypto.keyring import KeyFileError, keyring
+
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A ciphertext was tampered with, moved between scopes, or its key is gone."""
+
+
+def encrypt(scope: str, plaintext: str | None) -> str | None:
+    if plaintext is None:
+        return None
+    key = keyring().current(scope)
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key.key).encrypt(nonce, plaintext.encode("utf-8"), scope.encode("ascii"))
+    return f"{key.id}${base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def key_id_of(ciphertext: str) -> str:
+    return ciphertext.split("$", 1)[0]
+
+
+def decrypt(scope: str, ciphertext: str | None) -> str | None:
+    if ciphertext is None:
+        return None
+    key_id, _, body = ciphertext.partition("$")
+    if not body or not key_id.startswith(f"{scope}."):
+        raise DecryptionError("ciphertext does not belong to this scope")
+    try:
+        key = keyring().by_id(key_id)
+        raw = base64.b64decode(body, validate=True)
+        plain = AESGCM(key.key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], scope.encode())
+    except (InvalidTag, ValueError, KeyFileError) as exc:
+        raise DecryptionError(f"cannot decrypt with key {key_id}") from exc
+    return plain.decode("utf-8")
+
+
+def reencrypt(scope: str, ciphertext: str | None) -> str | None:
+    """Re-encrypt under the scope's current key; unchanged if already current."""
+    if ciphertext is None or key_id_of(ciphertext) == keyring().current(scope).id:
+        return ciphertext
+    return encrypt(scope, decrypt(scope, ciphertext))
+
+
+def normalise_for_index(value: str) -> str:
+    """Case-, accent-width- and space-insensitive form, so "Nguyễn  Văn" finds "nguyễn văn"."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return " ".join(folded.split())
+
+
+def blind_index(purpose: str, value: str | None) -> str | None:
+    """A keyed, deterministic token for exact-match search over encrypted values.
+
+    The purpose (e.g. ``care.person.name``) is mixed in so that equal values in
+    two different fields do not produce linkable tokens.
+    """
+    if value is None or not value.strip():
+        return None
+    message = f"{purpose}\x00{normalise_for_index(value)}".encode()
+    return hmac.new(keyring().blind_index_key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def keyed_token(purpose: str, value: str) -> str:
+    """A keyed token for matching values that must never be stored raw (TLP RED)."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(keyring().token_key, message, hashlib.sha256).hexdigest()

@@ -1,0 +1,159 @@
+"""The key file: Django's secret key and every data-encryption key.
+
+The file lives outside the database (so a stolen database dump is useless on its
+own), is written with 0600 permissions, and is never logged. Layout::
+
+    {"format": 1, "created": "...", "secret_key": "...",
+     "blind_index_key": "<base64>", "token_key": "<base64>",
+     "data_keys": {"SG": [{"id": "SG.1", "key": "<base64>", "created": "..."}], ...}}
+
+Each country has a list of data keys; the last one encrypts, every one decrypts,
+so rotation adds a key and re-encrypts at leisure without downtime.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEY_FILE_FORMAT = 1
+REGIONAL_SCOPE = "XR"  # keys for data that belongs to no single member state
+
+
+class KeyFileError(Exception):
+    """The key file is missing, unreadable or malformed."""
+
+
+@dataclass(frozen=True)
+class DataKey:
+    id: str
+    key: bytes
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _new_data_key(scope: str, version: int) -> dict[str, str]:
+    return {"id": f"{scope}.{version}", "key": _b64(secrets.token_bytes(32)), "created": _now()}
+
+
+def generate(scopes: list[str]) -> dict:
+    return {
+        "format": KEY_FILE_FORMAT,
+        "created": _now(),
+        "secret_key": secrets.token_urlsafe(50),
+        "blind_index_key": _b64(secrets.token_bytes(32)),
+        "token_key": _b64(secrets.token_bytes(32)),
+        "data_keys": {scope: [_new_data_key(scope, 1)] for scope in sorted(scopes)},
+    }
+
+
+def write(path: str | os.PathLike[str], content: dict) -> None:
+    """Write atomically with 0600 permissions: never a half-written key file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(content, handle, indent=2, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    os.chmod(target, 0o600)
+
+
+def read(path: str | os.PathLike[str]) -> dict:
+    target = Path(path)
+    try:
+        content = json.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KeyFileError(f"no key file at {target}: run `jaring init` first") from None
+    except (OSError, ValueError) as exc:
+        raise KeyFileError(f"key file {target} cannot be read: {exc.__class__.__name__}") from None
+    if not isinstance(content, dict) or content.get("format") != KEY_FILE_FORMAT:
+        raise KeyFileError(f"key file {target} is not in format {KEY_FILE_FORMAT}")
+    for field in ("secret_key", "blind_index_key", "token_key", "data_keys"):
+        if field not in content:
+            raise KeyFileError(f"key file {target} lacks {field!r}")
+    return content
+
+
+def load_secret_key(path: str | os.PathLike[str]) -> str | None:
+    """The Django secret key, or None when `jaring init` has not run yet."""
+    try:
+        return str(read(path)["secret_key"])
+    except KeyFileError:
+        return None
+
+
+def add_data_key(content: dict, scope: str) -> str:
+    """Append a new data key for a scope; return its id. The caller writes the file."""
+    keys = content["data_keys"].setdefault(scope, [])
+    version = max((int(k["id"].rsplit(".", 1)[1]) for k in keys), default=0) + 1
+    keys.append(_new_data_key(scope, version))
+    return keys[-1]["id"]
+
+
+class Keyring:
+    """Keys loaded from the key file, read once per process."""
+
+    def __init__(self, content: dict) -> None:
+        self.blind_index_key = base64.b64decode(content["blind_index_key"])
+        self.token_key = base64.b64decode(content["token_key"])
+        self._by_id: dict[str, DataKey] = {}
+        self._current: dict[str, DataKey] = {}
+        for scope, entries in content["data_keys"].items():
+            for entry in entries:
+                key = DataKey(entry["id"], base64.b64decode(entry["key"]))
+                self._by_id[key.id] = key
+                self._current[scope] = key
+
+    def current(self, scope: str) -> DataKey:
+        try:
+            return self._current[scope]
+        except KeyError:
+            raise KeyFileError(f"the key file has no data key for {scope!r}") from None
+
+    def by_id(self, key_id: str) -> DataKey:
+        try:
+            return self._by_id[key_id]
+        except KeyError:
+            raise KeyFileError(f"the key file has no data key {key_id!r}") from None
+
+    def key_ids(self) -> set[str]:
+        return set(self._by_id)
+
+
+_lock = threading.Lock()
+_cache: dict[str, Keyring] = {}
+
+
+def keyring() -> Keyring:
+    from django.conf import settings
+
+    path = str(settings.KEY_FILE)
+    with _lock:
+        if path not in _cache:
+            _cache[path] = Keyring(read(path))
+        return _cache[path]
+
+
+def forget() -> None:
+    """Drop cached keys, after the key file changed (rotation, restore, tests)."""
+    with _lock:
+        _cache.clear()

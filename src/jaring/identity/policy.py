@@ -1,0 +1,185 @@
+"""The one authorization policy: every view and API operation asks it.
+
+A decision depends on three things:
+
+* the user's **role**, which grants a permission at a **scope**;
+* the user's **country** (from their organisation) against the record's country;
+* **ownership**: the record's owner or organisation against the user.
+
+Permissions are declared once in :data:`PERMISSIONS` with the API-token scope
+that must accompany them, and granted per role in :data:`GRANTS`. Domain parts
+add their permissions here, so the whole access model reads in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jaring.identity.roles import Role
+
+
+class Scope(IntEnum):
+    """How far a grant reaches. Wider scopes include the narrower ones."""
+
+    NONE = 0
+    OWN = 1  # records the user owns
+    ORGANISATION = 2  # records of the user's organisation
+    COUNTRY = 3  # records of the user's country
+    REGION = 4  # every member state's records
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    description: str
+    token_scope: str  # an API token must carry this scope to use the permission
+
+
+PERMISSIONS: dict[str, Permission] = {
+    p.name: p
+    for p in [
+        Permission("core.home", "See the home page and navigation", "reference:read"),
+        Permission("reference.view", "Read reference data", "reference:read"),
+        Permission("identity.organisation.view", "See organisations", "reference:read"),
+        Permission("identity.user.view", "See user accounts", "admin"),
+        Permission("identity.admin", "Manage organisations, users and reference data", "admin"),
+        Permission("identity.token.own", "Create and revoke one's own API tokens", "admin"),
+        Permission("audit.view", "Read the audit log", "admin"),
+    ]
+}
+
+TOKEN_SCOPES: dict[str, str] = {
+    "reference:read": "Read reference data, organisations and one's own profile",
+    "admin": "Administrative operations",
+}
+
+_EVERYONE = {
+    "core.home": Scope.REGION,
+    "reference.view": Scope.REGION,
+    "identity.organisation.view": Scope.REGION,
+    "identity.token.own": Scope.OWN,
+}
+
+GRANTS: dict[str, dict[str, Scope]] = {
+    Role.ADMINISTRATOR: {
+        **_EVERYONE,
+        "identity.user.view": Scope.REGION,
+        "identity.admin": Scope.REGION,
+        "audit.view": Scope.REGION,
+    },
+    Role.INTEL_ANALYST: dict(_EVERYONE),
+    Role.CASEWORKER: dict(_EVERYONE),
+    Role.CASE_SUPERVISOR: dict(_EVERYONE),
+    Role.ME_OFFICER: dict(_EVERYONE),
+    Role.ME_APPROVER: dict(_EVERYONE),
+    Role.VIEWER: dict(_EVERYONE),
+}
+
+
+def _check_declared(permission: str) -> None:
+    if permission not in PERMISSIONS:
+        raise LookupError(f"undeclared permission {permission!r}")
+
+
+def grant_scope(user: Any, permission: str) -> Scope:
+    """The widest scope at which the user holds the permission."""
+    _check_declared(permission)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope.NONE
+    token = getattr(user, "api_token", None)
+    if token is not None and PERMISSIONS[permission].token_scope not in token.scopes:
+        return Scope.NONE
+    return GRANTS.get(user.role, {}).get(permission, Scope.NONE)
+
+
+def _record_country(record: Any) -> str | None:
+    if hasattr(record, "policy_country"):
+        return record.policy_country()
+    return getattr(record, "country_id", None)
+
+
+def allowed(user: Any, permission: str, record: Any = None) -> bool:
+    """May this user use this permission, on this record if one is given?"""
+    scope = grant_scope(user, permission)
+    if scope == Scope.NONE:
+        return False
+    if record is None or scope == Scope.REGION:
+        return True
+    country = _record_country(record)
+    if scope == Scope.COUNTRY:
+        return country is not None and country == user.country_code
+    if scope == Scope.ORGANISATION:
+        return getattr(record, "organisation_id", None) == user.organisation_id
+    return getattr(record, "owner_id", None) == user.pk
+
+
+def scope_queryset(
+    user: Any,
+    permission: str,
+    queryset: QuerySet,
+    *,
+    country_field: str = "country",
+    organisation_field: str = "organisation",
+    owner_field: str = "owner",
+) -> QuerySet:
+    """Narrow a queryset to the records the user may see under the permission."""
+    scope = grant_scope(user, permission)
+    if scope == Scope.REGION:
+        return queryset
+    if scope == Scope.COUNTRY and user.country_code:
+        return queryset.filter(**{f"{country_field}_id": user.country_code})
+    if scope == Scope.ORGANISATION and user.organisation_id:
+        return queryset.filter(**{f"{organisation_field}_id": user.organisation_id})
+    if scope == Scope.OWN:
+        return queryset.filter(**{f"{owner_field}_id": user.pk})
+    return queryset.none()
+
+
+def country_filter(user: Any, permission: str, field: str = "country") -> Q | None:
+    """A Q object for raw country scoping, or None when the user sees every country."""
+    scope = grant_scope(user, permission)
+    if scope == Scope.REGION:
+        return None
+    if scope >= Scope.COUNTRY and user.country_code:
+        return Q(**{f"{field}_id": user.country_code})
+    return Q(pk__in=[])
+
+
+def check(
+    user: Any,
+    permission: str,
+    record: Any = None,
+    *,
+    conceal: bool = False,
+    request: Any = None,
+) -> None:
+    """Raise unless allowed; every refusal lands in the audit log.
+
+    ``conceal`` answers 404 instead of 403, for records whose existence is itself
+    sensitive (a victim's case in another country, for example).
+    """
+    if allowed(user, permission, record):
+        return
+    from jaring.audit.services import record_event
+
+    record_event(
+        action="access.denied",
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        target=record,
+        detail={"permission": permission},
+        request=request,
+    )
+    if conceal:
+        raise Http404
+    raise PermissionDenied(permission)
+
+
+def permissions_for(user: Any) -> Iterable[str]:
+    return [name for name in PERMISSIONS if grant_scope(user, name) != Scope.NONE]

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jaring.api import api
+
+admin.site.site_header = "Jaring administration"
+admin.site.site_title = "Jaring"
+
+urlpatterns = [
+    path("", include("jaring.core.urls")),
+    path("account/", include("jaring.identity.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,35 @@
+"""Shared fixtures. pytest-django wraps each test using `db` in a transaction that
+is rolled back afterwards, so tests never see each other's rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from jaring.crypto import keyring
+from tests.factories import TEST_PASSWORD, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keyring():
+    keyring.forget()
+    yield
+    keyring.forget()
+
+
+@pytest.fixture
+def user_of(db):
+    """Build a user: ``user_of("caseworker", "TH")``."""
+    return make_user
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a user in through the real sign-in form and return the client."""
+
+    def _sign_in(user):
+        response = client.post("/account/login", {"username": user.username,
+                                                  "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _sign_in
