@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -63,5 +63,6 @@ def make_user(role: str, country: str | None = "SG", **kwargs) -> User:
     if country is None:
         organisation = RegionalOrganisationFactory()
     else:
-        organisation = OrganisationFactory(country_id=country, kind=ORGANISATION_KIND_FOR_ROLE[role])
+        organisation = OrganisationFactory(country_id=country,
+                                           kind=ORGANISATION_KIND_FOR_ROLE[role])
     return UserFactory(role=role, organisation=organisation, **kwargs)

@@ -38,6 +38,8 @@ STORAGES = {
     **_base.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = str(_scratch / "static")
+Path(STATIC_ROOT).mkdir(exist_ok=True)
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

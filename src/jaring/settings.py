@@ -32,11 +32,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Serves Swagger UI from local static files; without it the docs page loads a CDN.
+    "ninja",
     "jaring.core",
     "jaring.reference",
     "jaring.identity",
     "jaring.audit",
     "jaring.crypto",
+    "jaring.intel",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,10 @@ LOGOUT_REDIRECT_URL = "identity:login"
 LOGIN_MAX_FAILURES = env_int("JARING_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("JARING_LOGIN_LOCKOUT_SECONDS", 900)
 API_TOKEN_DEFAULT_DAYS = env_int("JARING_API_TOKEN_DAYS", 90)
+
+# An indicator in more reports than this stops linking them until an analyst reviews it,
+# so one common value (a bank's hotline, a platform's domain) cannot merge the region.
+INTEL_FANOUT_CAP = env_int("JARING_INTEL_FANOUT_CAP", 50)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,7 @@ admin.site.site_title = "Jaring"
 urlpatterns = [
     path("", include("jaring.core.urls")),
     path("account/", include("jaring.identity.urls")),
+    path("intel/", include("jaring.intel.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,9 +1,10 @@
+import itertools
+
+import pytest
 from django.db import connection
 
 from jaring.audit.models import AppendOnlyError, AuditEvent
 from jaring.audit.services import record_event, verify_chain
-
-import pytest
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def chain(db):
 
 def test_events_link_to_their_predecessor(chain):
     assert chain[0].prev_hash == "0" * 64
-    for before, after in zip(chain, chain[1:]):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
         assert after.seq == before.seq + 1
     assert verify_chain().ok

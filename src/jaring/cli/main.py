@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -102,14 +103,18 @@ def serve(
 
 def start_server(host: str, port: int, threads: int = 8) -> None:
     from django.core.management import call_command
-    from django.db.migrations.executor import MigrationExecutor
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
     from waitress import serve as waitress_serve
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise CommandError("the database has pending migrations: run `jaring db upgrade`")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except (ValueError, OSError) as exc:  # WhiteNoise reports a broken reference as ValueError
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandError(f"collecting static files failed: {first}") from None
     from jaring.wsgi import application
 
     console.print(f"Jaring is serving on [bold]http://{host}:{port}/[/] (Ctrl+C to stop)")
@@ -153,9 +158,10 @@ def user_create(
 @token_app.command("create")
 @friendly
 def token_create(
-    username: str = typer.Argument(..., help="The user the token acts as."),
-    name: str = typer.Option(..., help="What the token is for."),
-    scope: list[str] = typer.Option(..., help="A scope, repeatable: see `jaring token scopes`."),
+    username: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")],
+    scope: Annotated[list[str], typer.Option(
+        help="A scope, repeatable: see `jaring token scopes`.")],
     days: int | None = typer.Option(None, help="Lifetime in days (default from settings)."),
 ) -> None:
     """Create an API token; its secret is printed once and never stored."""
@@ -221,6 +227,17 @@ def audit_verify() -> None:
         f"audit log broken at event #{result.broken_at}: {result.reason} "
         f"({result.checked} events before it are intact)"
     )
+
+
+# Commands kept in their own modules so that this one stays short.
+from jaring.cli import backup, bench, demo  # noqa: E402
+from jaring.cli import intel as intel_cli  # noqa: E402
+
+app.command("demo")(demo.demo)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
+app.command("bench")(bench.bench)
+app.add_typer(intel_cli.app, name="intel")
 
 
 def run() -> None:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
 
 from jaring.identity import policy
+
+if TYPE_CHECKING:
+    from jaring.identity.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """What a view behind ``requires`` receives: the user is signed in."""
+
+    user: User
 
 
 def requires(permission: str, *, conceal: bool = False) -> Callable:

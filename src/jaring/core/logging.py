@@ -33,11 +33,13 @@ class PersonalDataFilter(logging.Filter):
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
-            return True
+            # Left alone, logging would print the raw arguments to stderr unmasked.
+            message = f"{record.msg} (arguments did not fit: {record.args!r})"
         if isinstance(record.args, dict):
-            for key in record.args:
-                if str(key).lower() in SENSITIVE_KEYS:
-                    message = message.replace(str(record.args[key]), "[redacted]")
+            for key, value in record.args.items():
+                # An empty value would "match" between every character of the line.
+                if str(key).lower() in SENSITIVE_KEYS and str(value):
+                    message = message.replace(str(value), "[redacted]")
         record.msg = scrub(message)
         record.args = None
         return True

@@ -19,6 +19,12 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "core:home", "core.home"),
+    NavItem("Alerts", "intel:alerts", "intel.alert.view"),
+    NavItem("Reports", "intel:reports", "intel.shared.view"),
+    NavItem("Search", "intel:search", "intel.shared.view"),
+    NavItem("Campaigns", "intel:campaigns", "intel.shared.view"),
+    NavItem("Review", "intel:flagged", "intel.indicator.review"),
+    NavItem("Warninglist", "intel:warninglist", "intel.warninglist.view"),
     NavItem("Organisations", "core:organisations", "identity.organisation.view"),
     NavItem("API tokens", "identity:tokens", "identity.token.own"),
     NavItem("Administration", "admin:index", "identity.admin"),

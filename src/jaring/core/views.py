@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from jaring.core.decorators import public, requires
+from jaring.core.decorators import AuthenticatedRequest, public, requires
 from jaring.identity import policy
 from jaring.identity.models import Organisation
 from jaring.identity.roles import Role
@@ -26,13 +26,13 @@ ROLE_INTRODUCTIONS = {
 
 
 @requires("core.home")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "core/home.html",
         {
-            "introduction": ROLE_INTRODUCTIONS.get(user.role, ""),
+            "introduction": ROLE_INTRODUCTIONS.get(Role(user.role), ""),
             "role_label": Role(user.role).label,
             "organisation": user.organisation,
             "permissions": [policy.PERMISSIONS[p] for p in policy.permissions_for(user)],
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @requires("identity.organisation.view")
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthenticatedRequest) -> HttpResponse:
     rows = policy.scope_queryset(
         request.user, "identity.organisation.view",
         Organisation.objects.select_related("country").filter(is_active=True),

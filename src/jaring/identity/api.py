@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from jaring.identity import policy
-from jaring.identity.models import Organisation
+from jaring.identity.models import Organisation, User
 from jaring.identity.schemas import MeOut, OrganisationOut
 
 router = Router(tags=["identity"])
@@ -20,6 +20,7 @@ def _organisation_out(org: Organisation) -> OrganisationOut:
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     policy.check(user, "core.home", request=request)
+    assert isinstance(user, User)  # the policy refused anonymous callers
     token = getattr(user, "api_token", None)
     return MeOut(
         username=user.get_username(),

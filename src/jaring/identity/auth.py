@@ -21,7 +21,7 @@ class TokenAuth(HttpBearer):
             return None
         user = api_token.user
         # The policy narrows a token-authenticated user to the token's scopes.
-        user.api_token = api_token
+        user.api_token = api_token  # type: ignore[attr-defined]
         request.user = user
         current_actor.set(Actor(user=user, ip_address=client_ip(request), via="api"))
         return user

@@ -6,7 +6,8 @@ from jaring.identity.policy import TOKEN_SCOPES
 class SignInForm(forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(
         attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}))
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class CodeForm(forms.Form):

@@ -53,7 +53,7 @@ class User(AbstractUser):
         default=0, help_text="Last accepted TOTP time step, so a code is never accepted twice"
     )
 
-    objects = UserManager()
+    objects: UserManager = UserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["username"]
@@ -115,3 +115,6 @@ class LoginAttempt(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["ip_address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.succeeded else 'failed'} {self.at:%Y-%m-%d %H:%M}"

@@ -52,12 +52,43 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("identity.admin", "Manage organisations, users and reference data", "admin"),
         Permission("identity.token.own", "Create and revoke one's own API tokens", "admin"),
         Permission("audit.view", "Read the audit log", "admin"),
+        Permission("intel.report.view", "Open your country's fraud reports in full", "intel:read"),
+        Permission("intel.report.submit", "Submit and update fraud reports", "intel:write"),
+        Permission(
+            "intel.shared.view",
+            "See other member states' reports and indicators as their sharing level allows",
+            "intel:read",
+        ),
+        Permission("intel.alert.view", "Read your country's cross-border alerts", "intel:read"),
+        Permission("intel.alert.update", "Mark alerts read, acknowledged or actioned",
+                   "intel:write"),
+        Permission("intel.link.manage", "Mark a link between reports as wrong", "intel:write"),
+        Permission("intel.indicator.review", "Review indicators over the fan-out cap",
+                   "intel:write"),
+        Permission("intel.warninglist.view", "See the warninglist", "intel:read"),
+        Permission("intel.warninglist.manage", "Edit the warninglist", "admin"),
+        Permission("intel.exchange", "Import and export reports (CSV, JSON Lines, STIX, MISP)",
+                   "intel:write"),
     ]
 }
 
 TOKEN_SCOPES: dict[str, str] = {
     "reference:read": "Read reference data, organisations and one's own profile",
     "admin": "Administrative operations",
+    "intel:read": "Read fraud intelligence, campaigns and alerts",
+    "intel:write": "Submit fraud reports and act on alerts",
+}
+
+_INTEL_ANALYST = {
+    "intel.report.view": Scope.COUNTRY,
+    "intel.report.submit": Scope.COUNTRY,
+    "intel.shared.view": Scope.REGION,
+    "intel.alert.view": Scope.COUNTRY,
+    "intel.alert.update": Scope.COUNTRY,
+    "intel.link.manage": Scope.COUNTRY,
+    "intel.indicator.review": Scope.REGION,
+    "intel.warninglist.view": Scope.REGION,
+    "intel.exchange": Scope.COUNTRY,
 }
 
 _EVERYONE = {
@@ -73,8 +104,11 @@ GRANTS: dict[str, dict[str, Scope]] = {
         "identity.user.view": Scope.REGION,
         "identity.admin": Scope.REGION,
         "audit.view": Scope.REGION,
+        "intel.warninglist.view": Scope.REGION,
+        "intel.warninglist.manage": Scope.REGION,
+        "intel.indicator.review": Scope.REGION,
     },
-    Role.INTEL_ANALYST: dict(_EVERYONE),
+    Role.INTEL_ANALYST: {**_EVERYONE, **_INTEL_ANALYST},
     Role.CASEWORKER: dict(_EVERYONE),
     Role.CASE_SUPERVISOR: dict(_EVERYONE),
     Role.ME_OFFICER: dict(_EVERYONE),

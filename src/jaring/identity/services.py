@@ -5,6 +5,7 @@ Each function is one transaction and writes its own audit event.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -60,9 +61,11 @@ def create_user(
         raise ValidationError({"role": f"unknown role {role!r}"})
     if role != Role.ADMINISTRATOR and organisation is None:
         raise ValidationError({"organisation": "every user but an administrator needs one"})
-    if organisation is not None and organisation.kind == OrganisationKind.REGIONAL_SECRETARIAT:
-        if role in (Role.CASEWORKER, Role.CASE_SUPERVISOR, Role.INTEL_ANALYST):
-            raise ValidationError({"role": "a regional body has no national caseload"})
+    regional = (
+        organisation is not None and organisation.kind == OrganisationKind.REGIONAL_SECRETARIAT
+    )
+    if regional and role in (Role.CASEWORKER, Role.CASE_SUPERVISOR, Role.INTEL_ANALYST):
+        raise ValidationError({"role": "a regional body has no national caseload"})
     user = User(
         username=username, role=role, organisation=organisation, email=email,
         first_name=first_name, last_name=last_name,
@@ -188,11 +191,14 @@ def create_token(
         raise ValidationError({"days": "a token lives between 1 and 366 days"})
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
+    token = ApiToken(
         user=user, name=name.strip() or "token", key_id=key_id,
         secret_hash=ApiToken.hash_secret(secret), scopes=sorted(set(scopes)),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    # SQLite would store an overlong name silently where PostgreSQL fails mid-request.
+    token.full_clean()
+    token.save()
     record_event("token.create", target=token, country=user.country_code or "",
                  detail={"scopes": token.scopes, "days": days})
     return IssuedToken(token, f"{ApiToken.PREFIX}_{key_id}_{secret}")
@@ -206,10 +212,14 @@ def revoke_token(token: ApiToken) -> None:
         record_event("token.revoke", target=token, country=token.user.country_code or "")
 
 
+_KEY_ID = re.compile(r"[0-9a-f]{12}")
+
+
 def resolve_token(raw: str) -> ApiToken | None:
     """The usable token for a bearer string, or None. Constant-time on the secret."""
     parts = raw.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != ApiToken.PREFIX:
+    # Only a well-formed key id reaches the database (PostgreSQL refuses NUL bytes).
+    if len(parts) != 3 or parts[0] != ApiToken.PREFIX or not _KEY_ID.fullmatch(parts[1]):
         return None
     token = ApiToken.objects.select_related("user__organisation").filter(key_id=parts[1]).first()
     if token is None or not secrets.compare_digest(

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jaring.core.decorators import public, requires
+from jaring.core.decorators import AuthenticatedRequest, public, requires
 from jaring.identity import policy, services
 from jaring.identity.forms import CodeForm, SignInForm, TokenForm
 from jaring.identity.middleware import SESSION_KEY
@@ -76,7 +76,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @requires("identity.token.own")
 @require_http_methods(["GET", "POST"])
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST" and request.POST.get("action") == "disable":
         services.disable_totp(user)
@@ -99,7 +99,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 @requires("identity.token.own")
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -121,7 +121,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @requires("identity.token.own")
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     policy.check(request.user, "identity.token.own", token, conceal=True, request=request)
     services.revoke_token(token)

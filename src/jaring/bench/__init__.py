@@ -1,0 +1,1 @@
+"""The benchmark harness behind `jaring bench PART`; see ``jaring.bench.harness``."""

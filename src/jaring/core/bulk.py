@@ -1,0 +1,87 @@
+"""Bulk row updates that stay fast on SQLite and PostgreSQL alike.
+
+Django's ``bulk_update`` builds one ``CASE WHEN`` expression per field per row,
+which costs milliseconds of Python per row and dominates large imports; a
+prepared ``UPDATE … WHERE id = %s`` sent with ``executemany`` costs microseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def _converters(model: type[Model], fields: Sequence[str]) -> list[tuple[int, Any]]:
+    """(position, adapter) for the date and time columns; other values pass as they are."""
+    ops = connection.ops
+    out = []
+    for position, name in enumerate(fields):
+        field = model._meta.get_field(name)
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            out.append((position, ops.adapt_datetimefield_value))
+        elif kind == "DateField":
+            out.append((position, ops.adapt_datefield_value))
+    return out
+
+
+def _adapted(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+             ) -> list[list[Any]]:
+    converters = _converters(model, fields)
+    out = []
+    for row in rows:
+        values = list(row)
+        for position, adapt in converters:
+            if values[position] is not None:
+                values[position] = adapt(values[position])
+        out.append(values)
+    return out
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return connection.ops.quote_name(field.column)
+
+
+def update_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Set ``fields`` on rows given as ``(*values, pk)`` tuples, in one executemany.
+
+    Foreign keys take the related id; values are plain Python (dates, decimals).
+    """
+    meta = model._meta
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{_column(model, f)} = %s" for f in fields)
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {_column(model, meta.pk.name)} = %s"  # noqa: S608
+    prepared = _adapted(model, fields, rows)
+    if prepared:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+
+
+def insert_rows(
+    model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
+    *, ignore_conflicts: bool = False,
+) -> None:
+    """Insert rows given as value tuples in ``fields`` order, in one executemany.
+
+    No ids come back, so callers look the rows up again by a natural key.
+    """
+    meta = model._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(_column(model, f) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    verb, tail = "INSERT", ""
+    if ignore_conflicts:
+        if connection.vendor == "sqlite":
+            verb = "INSERT OR IGNORE"
+        else:
+            tail = " ON CONFLICT DO NOTHING"
+    sql = f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}){tail}"
+    batch = _adapted(model, fields, rows)
+    if batch:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, batch)

@@ -1,0 +1,1 @@
+"""Deterministic, regionally realistic demo data; see ``jaring.demo.generator``."""

@@ -1,0 +1,120 @@
+"""JSON Lines: one report object per line, its indicators as a list. Blank lines are skipped."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+from jaring.intel.exchange.records import (
+    EXPORT_ONLY_FIELDS,
+    INDICATOR_FIELDS,
+    PERSONAL_FIELDS,
+    REPORT_FIELDS,
+    Parsed,
+    ParseError,
+    TextSink,
+    new_indicator,
+    new_record,
+    read_lines,
+)
+
+_KNOWN = {*REPORT_FIELDS, *EXPORT_ONLY_FIELDS, "indicators"}
+_INDICATOR_KNOWN = {*INDICATOR_FIELDS, "line"}
+_SCALAR = str | int | float | Decimal | None
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, Any] | None,
+                                                                      list[ParseError]]:
+    """Check one decoded report object; shared with other JSON-based readers."""
+    if not isinstance(obj, dict):
+        return None, [(line, where, "is not a JSON object")]
+    errors: list[ParseError] = []
+    unknown = sorted(str(k) for k in obj if k not in _KNOWN)
+    if unknown:
+        errors.append((line, unknown[0], f"unknown field(s) {', '.join(unknown)}"))
+    record = new_record()
+    for name in REPORT_FIELDS:
+        value = obj.get(name)
+        if isinstance(value, bool) or not isinstance(value, _SCALAR):
+            errors.append((line, name, "must be text or a number"))
+        else:
+            record[name] = _scalar(value)
+    indicators = obj.get("indicators")
+    if indicators is None:
+        indicators = []
+    if not isinstance(indicators, list):
+        errors.append((line, "indicators", "must be a list"))
+        indicators = []
+    for position, item in enumerate(indicators):
+        field = f"indicators[{position}]"
+        if not isinstance(item, dict):
+            errors.append((line, field, "must be an object with kind and value"))
+            continue
+        extra = sorted(str(k) for k in item if k not in _INDICATOR_KNOWN)
+        if extra:
+            errors.append((line, field, f"unknown field(s) {', '.join(extra)}"))
+            continue
+        bad = [k for k in INDICATOR_FIELDS
+               if isinstance(item.get(k), bool) or not isinstance(item.get(k), _SCALAR)]
+        if bad:
+            errors.append((line, f"{field}.{bad[0]}", "must be text"))
+            continue
+        record["indicators"].append(new_indicator(
+            item.get("kind"), item.get("value"), item.get("role"), item.get("hint"), line
+        ))
+    report_errors = [e for e in errors if not e[1].startswith("indicators[")]
+    return (None if report_errors else record), errors
+
+
+def iter_records(stream: IO[bytes] | IO[str]) -> Iterator[Parsed]:
+    for number, line, problem in read_lines(stream):
+        if line is None:
+            yield number, None, [(number, "line", problem)]
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            yield number, None, [(number, "line", f"invalid JSON: {exc.msg} at column {exc.colno}")]
+            continue
+        record, errors = parse_object(obj, number)
+        yield number, record, errors
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | datetime.date):
+        return str(value)
+    return value
+
+
+def write_records(
+    records: Iterable[dict[str, Any]], stream: IO[bytes] | IO[str], *, personal: bool = False
+) -> int:
+    """One line per report; victim fields only with ``personal=True``. Returns the count."""
+    sink = TextSink(stream)
+    count = 0
+    for record in records:
+        out: dict[str, Any] = {}
+        for name in (*REPORT_FIELDS, *EXPORT_ONLY_FIELDS):
+            if name in PERSONAL_FIELDS and not personal:
+                continue
+            value = record.get(name)
+            if value not in (None, ""):
+                out[name] = _plain(value)
+        out["indicators"] = [
+            {k: _plain(i[k]) for k in INDICATOR_FIELDS if i.get(k) not in (None, "")}
+            for i in record.get("indicators") or []
+        ]
+        sink.write(json.dumps(out, ensure_ascii=False, separators=(",", ":")) + "\n")
+        count += 1
+    return count

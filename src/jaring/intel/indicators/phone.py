@@ -1,0 +1,139 @@
+"""Phone numbers → E.164, read with the reporting country as the default region."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import ValidationResult as _VR
+
+from .base import IndicatorKind, InvalidIndicator, Normalised, fail
+
+KIND = IndicatorKind.PHONE
+
+# phonenumbers happily digs a number out of free text ("call me 9123 4567"); an indicator
+# must be the number alone, so only separators people actually type are allowed.
+_SHAPE = re.compile(r"(?:tel:)?\s*\+?[\d\s\-.()/]+(?:\s*(?:ext\.?|x|#)\s*\d{1,6})?", re.I)
+_NON_DIGITS = re.compile(r"\D")
+
+_TYPE_NAMES = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+    PhoneNumberType.UNKNOWN: "unknown",
+}
+MOBILE_TYPES = frozenset({"mobile", "fixed_or_mobile"})
+
+_POSSIBLE_REASONS = {
+    _VR.TOO_SHORT: "too short",
+    _VR.TOO_LONG: "too long",
+    _VR.INVALID_COUNTRY_CODE: "unknown country calling code",
+    _VR.INVALID_LENGTH: "wrong number of digits",
+}
+
+# Warm the metadata of the member states once at import: phonenumbers loads each region
+# lazily, and the first parse for a region is two orders of magnitude slower.
+for _region in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"):
+    phonenumbers.example_number(_region)
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
+    return phonenumbers.parse(text, region, keep_raw_input=False)
+
+
+def _check(raw: str, number: phonenumbers.PhoneNumber, region: str | None) -> str:
+    """Return the number's type name; raise with a reason when the number is not valid.
+
+    A number is valid exactly when it matches one of its region's type patterns, so the
+    type lookup doubles as the validity check and the possibility check (which only
+    explains failures) runs for rejected numbers alone.
+    """
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    if kind != "unknown":
+        return kind
+    possible = phonenumbers.is_possible_number_with_reason(number)
+    if possible not in (_VR.IS_POSSIBLE, _VR.IS_POSSIBLE_LOCAL_ONLY):
+        raise fail(KIND, raw, _POSSIBLE_REASONS.get(possible, "not a possible number"))
+    code = number.country_code or 0
+    where = phonenumbers.region_code_for_country_code(code)
+    if where in (None, "ZZ", "001"):
+        where = region or f"+{code}"
+    raise fail(KIND, raw, f"not a valid number for {where}")
+
+
+def parse_phone(raw: str, country: str | None = None) -> tuple[phonenumbers.PhoneNumber, str]:
+    """Parse and validate; return the number and its type name (mobile, fixed...).
+
+    Raises InvalidIndicator with a human reason.
+    """
+    if not isinstance(raw, str):
+        raise fail(KIND, raw, "not text")
+    text = raw.strip()
+    if not text:
+        raise fail(KIND, raw, "empty")
+    if not _SHAPE.fullmatch(text):
+        raise fail(KIND, raw, "not a phone number")
+    digits = _NON_DIGITS.sub("", text.split("x")[0].split("X")[0].split("#")[0])
+    if len(digits) < 3:
+        raise fail(KIND, raw, "too short")
+    body = text[4:].lstrip() if text[:4].lower() == "tel:" else text
+    # "00" is the international prefix nearly everywhere people write numbers by hand;
+    # phonenumbers only honours it where it is that region's exact IDD (not in SG or TH).
+    if body.startswith("00") and not body.startswith("000"):
+        try:
+            number = _parse("+" + body[2:], None)
+            return number, _check(raw, number, country)
+        except (NumberParseException, InvalidIndicator):
+            pass
+    try:
+        number = _parse(text, country)
+    except NumberParseException as exc:
+        if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            if country is None and not body.startswith("+"):
+                reason = "no country code — start with + or give the reporting country"
+            else:
+                reason = "unknown country calling code"
+        elif exc.error_type in (
+            NumberParseException.TOO_SHORT_NSN,
+            NumberParseException.TOO_SHORT_AFTER_IDD,
+        ):
+            reason = "too short"
+        elif exc.error_type == NumberParseException.TOO_LONG:
+            reason = "too long"
+        else:
+            reason = "not a phone number"
+        raise fail(KIND, raw, reason) from None
+    return number, _check(raw, number, country)
+
+
+def e164(number: phonenumbers.PhoneNumber) -> str:
+    # What format_number(E164) produces, without its metadata lookups.
+    return f"+{number.country_code}{phonenumbers.national_significant_number(number)}"
+
+
+@lru_cache(maxsize=65536)
+def _normalised(raw: str, country: str | None) -> tuple[str, str, str | None, int, str, str]:
+    number, kind = parse_phone(raw, country)
+    display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    region = phonenumbers.region_code_for_number(number)
+    code = number.country_code or 0
+    return e164(number), display, region, code, kind, number.extension or ""
+
+
+def normalise_phone(raw: str, country: str | None = None) -> Normalised:
+    # Cached on the raw text: bulk imports repeat the same scam numbers many times.
+    value, display, region, code, kind, extension = _normalised(raw, country)
+    attributes: dict[str, object] = {"region": region, "country_code": code, "number_type": kind}
+    if extension:
+        attributes["extension"] = extension
+    return Normalised(KIND, value, display, attributes)

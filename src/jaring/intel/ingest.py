@@ -1,0 +1,279 @@
+"""Storing checked reports in batches: reports, indicators, sightings, then linking.
+
+One function serves a single API submission and a million-row import alike; the
+import simply calls it with bigger batches. Everything for a batch happens in one
+transaction, so a batch is either wholly stored (and linked, and alerted) or not
+at all, which is what makes an interrupted import safe to resume.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from jaring.core.bulk import insert_rows, update_rows
+from jaring.crypto.cipher import encrypt, keyed_token
+from jaring.intel import alerts, linking
+from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
+from jaring.intel.sharing import stores_raw_value
+from jaring.intel.validation import ReportInput
+from jaring.reference.models import ExchangeRate
+
+CENT = Decimal("0.01")
+REPORT_FIELDS = [
+    "reported_on", "incident_on", "scam_type_id", "channel_id", "loss_amount",
+    "loss_currency_id", "loss_usd", "victim_age_group", "victim_sex", "victim_nationality_id",
+    "victim_residence_id", "victim_name", "victim_contact", "narrative", "tlp", "updated_at",
+]
+
+
+def indicator_token(kind: str, value: str) -> str:
+    return keyed_token("intel.indicator", f"{kind}\x00{value}")
+
+
+class RateTable:
+    """Reference rates held in memory for a batch: one query instead of one per report."""
+
+    def __init__(self) -> None:
+        self._rates: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+        for currency, year, rate in ExchangeRate.objects.order_by("year").values_list(
+            "currency_id", "year", "units_per_usd"
+        ):
+            self._rates[currency].append((year, rate))
+
+    def to_usd(self, amount: Decimal | None, currency: str | None, year: int) -> Decimal | None:
+        """Converted at that year's rate, else the nearest earlier, else the earliest known."""
+        if amount is None or currency is None or not self._rates.get(currency):
+            return None
+        rows = self._rates[currency]
+        rate = rows[0][1]
+        for row_year, row_rate in rows:
+            if row_year > year:
+                break
+            rate = row_rate
+        return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class IngestResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    campaigns: set[int] = field(default_factory=set)
+    alerts: int = 0
+
+
+def _values(item: ReportInput, rates: RateTable, now) -> list[Any]:
+    """The report's columns in ``REPORT_FIELDS`` order, personal data encrypted."""
+    country = item.country
+    return [
+        item.reported_on,
+        item.incident_on,
+        item.scam_type,
+        item.channel,
+        item.loss_amount,
+        item.loss_currency,
+        rates.to_usd(item.loss_amount, item.loss_currency,
+                     (item.incident_on or item.reported_on).year),
+        item.victim_age_group,
+        item.victim_sex,
+        item.victim_nationality,
+        item.victim_residence,
+        encrypt(country, item.victim_name) if item.victim_name else "",
+        encrypt(country, item.victim_contact) if item.victim_contact else "",
+        encrypt(country, item.narrative) if item.narrative else "",
+        item.tlp,
+        now,
+    ]
+
+
+def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    by_org: dict[int, list[str]] = defaultdict(list)
+    for org, ref in keys:
+        by_org[org].append(ref)
+    found: dict[tuple[int, str], int] = {}
+    for org, refs in by_org.items():
+        for start in range(0, len(refs), linking.CHUNK):
+            for reference, pk in FraudReport.objects.filter(
+                organisation_id=org, reference__in=refs[start:start + linking.CHUNK]
+            ).values_list("reference", "pk"):
+                found[(org, reference)] = pk
+    return found
+
+
+def _store_reports(
+    items: list[ReportInput], created_by, rates: RateTable, now
+) -> tuple[list[int], list[int], list[int]]:
+    """Create or update the batch's reports. Returns each input's report id, and the ids
+    created and updated. A reference repeated within the batch: the last one wins."""
+    keys = {(i.organisation_id, i.reference) for i in items}
+    existing = _existing_ids(keys)
+    latest: dict[tuple[int, str], ReportInput] = {}
+    for item in items:
+        latest[(item.organisation_id, item.reference)] = item
+    creator = created_by.pk if created_by is not None else None
+    fresh = [
+        [item.country, item.organisation_id, item.reference, creator, now,
+         *_values(item, rates, now)]
+        for key, item in latest.items() if key not in existing
+    ]
+    insert_rows(FraudReport, ["country", "organisation", "reference", "created_by",
+                              "created_at", *REPORT_FIELDS], fresh)
+    changed = [(*_values(item, rates, now), existing[key])
+               for key, item in latest.items() if key in existing]
+    update_rows(FraudReport, REPORT_FIELDS, changed)
+    ids = {**existing, **_existing_ids({k for k in latest if k not in existing})}
+    created = [ids[k] for k in latest if k not in existing]
+    updated = [pk for *_, pk in changed]
+    return [ids[(i.organisation_id, i.reference)] for i in items], created, updated
+
+
+@dataclass
+class _IndicatorRow:
+    pk: int
+    value: str
+
+
+def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
+    for start in range(0, len(tokens), linking.CHUNK):
+        for token, pk, value in Indicator.objects.filter(
+            token__in=tokens[start:start + linking.CHUNK]
+        ).values_list("token", "pk", "value"):
+            found[token] = _IndicatorRow(pk, value)
+
+
+def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
+    """Get or create the Indicator row of every value in the batch, keyed by token."""
+    wanted: dict[str, str] = {}
+    for item in items:
+        for indicator in item.indicators:
+            n = indicator.normalised
+            indicator.token = indicator_token(n.kind, n.value)
+            wanted.setdefault(indicator.token, n.kind)
+    tokens = sorted(wanted)
+    found: dict[str, _IndicatorRow] = {}
+    _lookup_indicators(tokens, found)
+    missing = [t for t in tokens if t not in found]
+    if missing:
+        warned: set[str] = set()
+        for start in range(0, len(missing), linking.CHUNK):
+            warned.update(WarninglistEntry.objects.filter(
+                token__in=missing[start:start + linking.CHUNK]
+            ).values_list("token", flat=True))
+        insert_rows(
+            Indicator, ["kind", "token", "value", "status", "report_count"],
+            [(wanted[t], t, "", Indicator.Status.WARNINGLISTED if t in warned
+              else Indicator.Status.ACTIVE, 0) for t in missing],
+            ignore_conflicts=True,
+        )
+        _lookup_indicators(missing, found)
+    return found
+
+
+def _replace_sightings(
+    items: list[ReportInput], report_ids: list[int], indicators: dict[str, _IndicatorRow],
+    updated: list[int],
+) -> tuple[set[int], set[int]]:
+    """Write the batch's sightings; return touched indicator ids and campaigns to re-split."""
+    wanted: dict[tuple[int, int, str], tuple[str, str]] = {}
+    touched: set[int] = set()
+    reveal: dict[int, str] = {}
+    for item, report_id in zip(items, report_ids, strict=True):
+        for indicator in item.indicators:
+            n = indicator.normalised
+            row = indicators[indicator.token]
+            touched.add(row.pk)
+            if not row.value and stores_raw_value(item.tlp):
+                row.value = reveal[row.pk] = n.value
+            wanted[(report_id, row.pk, indicator.role)] = (item.country, n.value)
+    resplit: set[int] = set()
+    if updated:
+        stale: list[int] = []
+        for start in range(0, len(updated), linking.CHUNK):
+            for pk, report_id, indicator_id, role, campaign_id in Sighting.objects.filter(
+                report_id__in=updated[start:start + linking.CHUNK]
+            ).values_list("pk", "report_id", "indicator_id", "role", "report__campaign_id"):
+                key = (report_id, indicator_id, role)
+                if key in wanted:
+                    del wanted[key]  # already there; keeps an analyst's unlink mark
+                else:
+                    stale.append(pk)
+                    touched.add(indicator_id)
+                    if campaign_id:
+                        resplit.add(campaign_id)
+        for start in range(0, len(stale), linking.CHUNK):
+            Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
+    insert_rows(
+        Sighting, ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"],
+        [(report_id, indicator_id, role, encrypt(country, value), True, "")
+         for (report_id, indicator_id, role), (country, value) in wanted.items()],
+        ignore_conflicts=True,
+    )
+    update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
+    return touched, resplit
+
+
+def refresh_indicators(indicator_ids: set[int]) -> set[int]:
+    """Recount reports per indicator, flag those over the fan-out cap, and return
+    the campaigns that must be re-split because a flagged indicator stops linking."""
+    cap = settings.INTEL_FANOUT_CAP
+    resplit: set[int] = set()
+    ids = sorted(indicator_ids)
+    for start in range(0, len(ids), linking.CHUNK):
+        batch = ids[start:start + linking.CHUNK]
+        stats = {
+            row["indicator_id"]: row
+            for row in Sighting.objects.filter(indicator_id__in=batch)
+            .values("indicator_id")
+            .annotate(
+                n=Count("report_id", distinct=True), first=Min("report__reported_on"),
+                last=Max("report__reported_on"),
+            )
+        }
+        changed: list[tuple] = []
+        newly_flagged: list[int] = []
+        for pk, status, count, first, last in Indicator.objects.filter(pk__in=batch).values_list(
+            "pk", "status", "report_count", "first_seen", "last_seen"
+        ):
+            row = stats.get(pk)
+            new = (row["n"], row["first"], row["last"]) if row else (0, None, None)
+            if status == Indicator.Status.ACTIVE and new[0] > cap:
+                status = Indicator.Status.FLAGGED
+                newly_flagged.append(pk)
+            elif new == (count, first, last):
+                continue
+            changed.append((*new, status, pk))
+        update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], changed)
+        if newly_flagged:
+            resplit.update(
+                c for c in FraudReport.objects.filter(
+                    sightings__indicator_id__in=newly_flagged, campaign__isnull=False
+                ).values_list("campaign_id", flat=True).distinct()
+            )
+    return resplit
+
+
+@transaction.atomic
+def ingest(items: list[ReportInput], *, created_by=None, rates: RateTable | None = None
+           ) -> IngestResult:
+    """Store a batch of checked reports, match them, update campaigns and alert."""
+    if not items:
+        return IngestResult()
+    now = timezone.now()
+    rates = rates or RateTable()
+    report_ids, created, updated = _store_reports(items, created_by, rates, now)
+    indicators = _indicator_rows(items)
+    touched, resplit = _replace_sightings(items, report_ids, indicators, updated)
+    resplit |= refresh_indicators(touched)
+    changed = linking.resplit(resplit) if resplit else set()
+    grown = linking.link(sorted(set(report_ids)))
+    changed |= grown
+    linking.refresh_stats(changed)
+    alerted = alerts.raise_for(grown, today=timezone.localdate())
+    return IngestResult(created=created, updated=updated, campaigns=changed, alerts=alerted)

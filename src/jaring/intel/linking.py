@@ -1,0 +1,306 @@
+"""Linking reports into campaigns: connected components over shared indicators.
+
+Two reports are linked when they share an indicator that links (active or
+approved, not warninglisted, not over the fan-out cap) through sightings that no
+analyst has marked wrong. A campaign is a connected component of two or more
+linked reports, named by its anchor: the lowest report id in it. Because the
+union-find below always keeps the smallest id as the root, the incremental path
+(``link``), the split path (``resplit``) and ``rebuild`` agree on every campaign.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+
+from jaring.core.bulk import insert_rows, update_rows
+from jaring.intel.models import Campaign, FraudReport, Indicator, Sighting
+
+LINKING_STATUSES = (Indicator.Status.ACTIVE, Indicator.Status.APPROVED)
+CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
+
+
+class UnionFind:
+    """Disjoint sets whose root is always the smallest member."""
+
+    __slots__ = ("parent",)
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = parent.setdefault(x, x)
+        if root == x:
+            return x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for x in list(self.parent):
+            out[self.find(x)].append(x)
+        return out
+
+
+def chunks(items: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _linkable_sightings(**filters) -> Iterator[tuple[int, int]]:
+    yield from Sighting.objects.filter(
+        linkable=True, indicator__status__in=LINKING_STATUSES, **filters
+    ).values_list("report_id", "indicator_id")
+
+
+def _campaign_for_anchor(anchor: int) -> Campaign:
+    """The campaign named by this anchor, reactivated if it had been merged or dissolved."""
+    campaign, created = Campaign.objects.get_or_create(anchor_report_id=anchor)
+    if not created and campaign.status != Campaign.Status.ACTIVE:
+        campaign.status = Campaign.Status.ACTIVE
+        campaign.merged_into = None
+        campaign.save(update_fields=["status", "merged_into"])
+    return campaign
+
+
+def link(report_ids: Iterable[int]) -> set[int]:
+    """Merge the components these reports now touch; return the campaigns changed.
+
+    Existing campaigns enter the union-find as one node each (their anchor), so
+    the work is proportional to what the new reports touch, not to campaign size.
+    """
+    report_ids = list(report_ids)
+    indicator_ids: set[int] = set()
+    for batch in chunks(report_ids):
+        indicator_ids.update(i for _, i in _linkable_sightings(report_id__in=batch))
+    by_indicator: dict[int, set[int]] = defaultdict(set)
+    for batch in chunks(sorted(indicator_ids)):
+        for report_id, indicator_id in _linkable_sightings(indicator_id__in=batch):
+            by_indicator[indicator_id].add(report_id)
+    involved = set(report_ids).union(*by_indicator.values()) if by_indicator else set(report_ids)
+
+    node_of: dict[int, int] = {}
+    campaign_of_anchor: dict[int, int] = {}
+    for batch in chunks(sorted(involved)):
+        rows = FraudReport.objects.filter(pk__in=batch).values_list(
+            "pk", "campaign_id", "campaign__anchor_report_id"
+        )
+        for pk, campaign_id, anchor in rows:
+            node_of[pk] = anchor if campaign_id else pk
+            if campaign_id:
+                campaign_of_anchor[anchor] = campaign_id
+
+    uf = UnionFind()
+    for reports in by_indicator.values():
+        nodes = [node_of[r] for r in reports]
+        first = nodes[0]
+        for other in nodes[1:]:
+            uf.union(first, other)
+
+    components = {root: nodes for root, nodes in uf.groups().items() if len(nodes) > 1}
+    targets = _campaigns_for_anchors(components)
+    changed: set[int] = set(targets.values())
+    loose: list[tuple[int, int]] = []
+    absorbed: list[tuple[int, int]] = []
+    for root, nodes in components.items():
+        target = targets[root]
+        for node in nodes:
+            existing = campaign_of_anchor.get(node)
+            if existing is None:
+                loose.append((target, node))
+            elif existing != target:
+                absorbed.append((target, existing))
+    update_rows(FraudReport, ["campaign"], loose)
+    if absorbed:
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {qn(FraudReport._meta.db_table)} SET campaign_id = %s "  # noqa: S608
+                "WHERE campaign_id = %s", absorbed)
+        update_rows(Campaign, ["status", "merged_into", "report_count"],
+                    [(Campaign.Status.MERGED, target, 0, old) for target, old in absorbed])
+        changed.update(old for _, old in absorbed)
+    return changed
+
+
+def _campaigns_for_anchors(anchors) -> dict[int, int]:
+    """Campaign ids named by these anchors: existing ones reactivated, missing ones created."""
+    anchors = sorted(anchors)
+    found: dict[int, tuple[int, str]] = {}
+    for batch in chunks(anchors):
+        for anchor, pk, status in Campaign.objects.filter(anchor_report_id__in=batch
+                                                          ).values_list("anchor_report_id", "pk",
+                                                                        "status"):
+            found[anchor] = (pk, status)
+    missing = [a for a in anchors if a not in found]
+    if missing:
+        now = timezone.now()
+        insert_rows(Campaign, ["anchor_report_id", "status", "report_count", "countries",
+                               "total_loss_usd", "created_at", "updated_at"],
+                    [(a, Campaign.Status.ACTIVE, 0, "", 0, now, now) for a in missing],
+                    ignore_conflicts=True)
+        for batch in chunks(missing):
+            for anchor, pk in Campaign.objects.filter(anchor_report_id__in=batch
+                                                      ).values_list("anchor_report_id", "pk"):
+                found[anchor] = (pk, Campaign.Status.ACTIVE)
+    revive = [pk for pk, status in found.values() if status != Campaign.Status.ACTIVE]
+    for batch in chunks(revive):
+        Campaign.objects.filter(pk__in=batch).update(status=Campaign.Status.ACTIVE,
+                                                     merged_into=None)
+    return {anchor: found[anchor][0] for anchor in anchors}
+
+
+def resplit(campaign_ids: Iterable[int]) -> set[int]:
+    """Recompute campaigns after links were removed; they can only split or dissolve."""
+    changed: set[int] = set()
+    for campaign in Campaign.objects.filter(pk__in=list(campaign_ids)):
+        members = list(FraudReport.objects.filter(campaign=campaign).values_list("pk", flat=True))
+        uf = UnionFind()
+        for r in members:
+            uf.find(r)
+        by_indicator: dict[int, list[int]] = defaultdict(list)
+        for batch in chunks(members):
+            for report_id, indicator_id in _linkable_sightings(report_id__in=batch):
+                by_indicator[indicator_id].append(report_id)
+        for reports in by_indicator.values():
+            for other in reports[1:]:
+                uf.union(reports[0], other)
+        changed.add(campaign.pk)
+        keeps_anchor = False
+        for root, reports in uf.groups().items():
+            if len(reports) < 2:
+                FraudReport.objects.filter(pk=root).update(campaign=None)
+                continue
+            keeps_anchor = keeps_anchor or root == campaign.anchor_report_id
+            target = _campaign_for_anchor(root)
+            changed.add(target.pk)
+            if target.pk != campaign.pk:
+                for batch in chunks(reports):
+                    FraudReport.objects.filter(pk__in=batch).update(campaign=target)
+        if not keeps_anchor:
+            Campaign.objects.filter(pk=campaign.pk).update(
+                status=Campaign.Status.DISSOLVED, merged_into=None, report_count=0
+            )
+    return changed
+
+
+def components(progress: Callable[[int], None] | None = None) -> dict[int, int]:
+    """Every report in a campaign, mapped to its anchor, computed from scratch."""
+    uf = UnionFind()
+    last_indicator = None
+    first_report = 0
+    seen = 0
+    with connection.cursor() as cursor:
+        # Table names come from the models; the only values are bound parameters.
+        cursor.execute(
+            f"SELECT s.indicator_id, s.report_id FROM {Sighting._meta.db_table} s "  # noqa: S608
+            f"JOIN {Indicator._meta.db_table} i ON i.id = s.indicator_id "
+            "WHERE s.linkable AND i.status IN (%s, %s) ORDER BY s.indicator_id",
+            list(LINKING_STATUSES),
+        )
+        while rows := cursor.fetchmany(20000):
+            for indicator_id, report_id in rows:
+                if indicator_id != last_indicator:
+                    last_indicator, first_report = indicator_id, report_id
+                    uf.find(report_id)
+                else:
+                    uf.union(first_report, report_id)
+            seen += len(rows)
+            if progress:
+                progress(seen)
+    return {
+        report: root
+        for root, reports in uf.groups().items()
+        if len(reports) > 1
+        for report in reports
+    }
+
+
+@transaction.atomic
+def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
+    """Recompute every campaign from the sightings alone."""
+    anchor_of = components(progress)
+    by_anchor: dict[int, list[int]] = defaultdict(list)
+    for report, anchor in anchor_of.items():
+        by_anchor[anchor].append(report)
+    existing = dict(Campaign.objects.values_list("anchor_report_id", "pk"))
+    new = [Campaign(anchor_report_id=a) for a in by_anchor if a not in existing]
+    Campaign.objects.bulk_create(new, batch_size=1000)
+    existing = dict(Campaign.objects.values_list("anchor_report_id", "pk"))
+    live = {existing[a] for a in by_anchor}
+    current = dict(
+        FraudReport.objects.filter(campaign__isnull=False).values_list("pk", "campaign_id")
+    )
+    wanted = {report: existing[anchor] for report, anchor in anchor_of.items()}
+    moves: dict[int | None, list[int]] = defaultdict(list)
+    for report, target in wanted.items():
+        if current.get(report) != target:
+            moves[target].append(report)
+    for report in current.keys() - wanted.keys():
+        moves[None].append(report)
+    for destination, reports in moves.items():
+        for batch in chunks(sorted(reports)):
+            FraudReport.objects.filter(pk__in=batch).update(campaign_id=destination)
+    Campaign.objects.filter(pk__in=live).exclude(status=Campaign.Status.ACTIVE).update(
+        status=Campaign.Status.ACTIVE, merged_into=None
+    )
+    retired = Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=live)
+    retired.update(status=Campaign.Status.DISSOLVED, merged_into=None, report_count=0)
+    refresh_stats(live)
+    return live
+
+
+def refresh_stats(campaign_ids: Iterable[int]) -> None:
+    """Recount size, countries, losses and dates of these campaigns."""
+    ids = sorted(set(campaign_ids))
+    now = timezone.now()
+    for batch in chunks(ids):
+        stats = {
+            row["campaign_id"]: row
+            for row in FraudReport.objects.filter(campaign_id__in=batch)
+            .values("campaign_id")
+            .annotate(
+                n=Count("id"), loss=Sum("loss_usd"), first=Min("reported_on"),
+                last=Max("reported_on"),
+            )
+        }
+        countries: dict[int, set[str]] = defaultdict(set)
+        for campaign_id, country in (
+            FraudReport.objects.filter(campaign_id__in=batch)
+            .values_list("campaign_id", "country_id")
+            .distinct()
+        ):
+            countries[campaign_id].add(country)
+        rows = []
+        for pk in Campaign.objects.filter(pk__in=batch, status=Campaign.Status.ACTIVE
+                                          ).values_list("pk", flat=True):
+            row = stats.get(pk)
+            rows.append((
+                row["n"] if row else 0, (row["loss"] if row else None) or 0,
+                row["first"] if row else None, row["last"] if row else None,
+                ",".join(sorted(countries.get(pk, ()))), now, pk,
+            ))
+        update_rows(Campaign, ["report_count", "total_loss_usd", "first_seen", "last_seen",
+                               "countries", "updated_at"], rows)

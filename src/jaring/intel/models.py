@@ -1,0 +1,302 @@
+"""Fraud reports, their normalised indicators, campaigns and alerts.
+
+Matching works on ``Indicator.token``, an HMAC of the kind and canonical value
+under a key only the platform holds. The canonical value itself is stored only
+once some report shares it at a level that allows it (see ``sharing``); values
+seen only in RED or AMBER+STRICT reports stay encrypted in their sightings.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from jaring.intel.sharing import TLP
+
+
+class Campaign(models.Model):
+    """Reports linked through shared indicators: one connected component.
+
+    A campaign's identity is its anchor, the lowest report id in the component,
+    so incremental linking and a full rebuild name the same campaigns.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        MERGED = "merged", "Merged into another campaign"
+        DISSOLVED = "dissolved", "Dissolved (links removed)"
+
+    anchor_report_id = models.BigIntegerField(unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    report_count = models.PositiveIntegerField(default=0)
+    countries = models.CharField(max_length=40, blank=True, help_text="Comma-separated ISO codes")
+    total_loss_usd = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    first_seen = models.DateField(null=True, blank=True)
+    last_seen = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"C-{self.anchor_report_id:06d}"
+
+    @property
+    def country_list(self) -> list[str]:
+        return [c for c in self.countries.split(",") if c]
+
+    @property
+    def is_cross_border(self) -> bool:
+        return len(self.country_list) > 1
+
+    def policy_country(self) -> str | None:
+        # A campaign belongs to no single country; access is decided per report.
+        return None
+
+
+class FraudReport(models.Model):
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "identity.Organisation", on_delete=models.PROTECT, related_name="fraud_reports"
+    )
+    reference = models.CharField(max_length=100, help_text="The organisation's own reference")
+    reported_on = models.DateField()
+    incident_on = models.DateField(null=True, blank=True)
+    scam_type = models.ForeignKey("reference.ScamType", on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(
+        "reference.ContactChannel", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    loss_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    loss_currency = models.ForeignKey(
+        "reference.Currency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    loss_usd = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    victim_age_group = models.CharField(max_length=20, blank=True)
+    victim_sex = models.CharField(max_length=10, blank=True)
+    victim_nationality = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    victim_residence = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Personal data: encrypted with the reporting country's data key, never shared.
+    victim_name = models.TextField(blank=True, default="")
+    victim_contact = models.TextField(blank=True, default="")
+    narrative = models.TextField(blank=True, default="")
+    tlp = models.CharField(max_length=12, choices=TLP.choices, default=TLP.AMBER)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="report_reference_unique_per_org"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(loss_amount__isnull=True) | models.Q(loss_amount__gte=0),
+                name="report_loss_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["country", "reported_on"]),
+            models.Index(fields=["campaign"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}/{self.reference}"
+
+
+class Indicator(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active: links reports"
+        FLAGGED = "flagged", "Over the fan-out cap: awaiting analyst review"
+        APPROVED = "approved", "Reviewed: links despite its fan-out"
+        WARNINGLISTED = "warninglisted", "On the warninglist: never links"
+
+    kind = models.CharField(max_length=20)
+    token = models.CharField(max_length=64, unique=True)
+    # The canonical value, or empty while every sighting is RED / AMBER+STRICT.
+    value = models.CharField(max_length=600, blank=True, default="")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    report_count = models.PositiveIntegerField(default=0)
+    first_seen = models.DateField(null=True, blank=True)
+    last_seen = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value or self.token[:12]}"
+
+    @property
+    def links(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.APPROVED)
+
+
+class Sighting(models.Model):
+    """One indicator in one report, in a role such as caller or payee account."""
+
+    report = models.ForeignKey(FraudReport, on_delete=models.CASCADE, related_name="sightings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="sightings")
+    role = models.CharField(max_length=30)
+    # The value as normalised, encrypted with the reporting country's key, so the
+    # reporting country can always read it back even when it is never stored raw.
+    value_enc = models.TextField()
+    linkable = models.BooleanField(
+        default=True, help_text="False once an analyst marks this link as wrong"
+    )
+    unlinked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    unlinked_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator", "role"], name="sighting_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "report"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} in report {self.report_id}"
+
+    def policy_country(self) -> str:
+        return self.report.country_id
+
+
+class WarninglistEntry(models.Model):
+    """A value that must never link reports: an official hotline, a placeholder."""
+
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=600)
+    token = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name_plural = "warninglist entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class Alert(models.Model):
+    """Tells one member state that a campaign it is part of now spans borders.
+
+    One row per campaign, country and day; later news on the same day updates it
+    and bumps ``sequence``, which is what the polling feed resumes from.
+    """
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        READ = "read", "Read"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ACTIONED = "actioned", "Actioned"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="alerts")
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    sequence = models.BigIntegerField(unique=True)
+    state = models.CharField(max_length=14, choices=State.choices, default=State.NEW)
+    report_count = models.PositiveIntegerField(default=0)
+    countries = models.CharField(max_length=40)
+    total_loss_usd = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    first_seen = models.DateField(null=True, blank=True)
+    last_seen = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "country", "day"], name="alert_dedup"),
+        ]
+        indexes = [models.Index(fields=["country", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"alert {self.campaign.code} → {self.country_id} {self.day}"
+
+
+class ImportJob(models.Model):
+    """One bulk import: where it is, so a killed run resumes instead of starting over."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    source_sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=300)
+    format = models.CharField(max_length=10)
+    organisation = models.ForeignKey(
+        "identity.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    rows_done = models.BigIntegerField(default=0, help_text="Rows committed, accepted or rejected")
+    accepted = models.BigIntegerField(default=0)
+    rejected = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source_sha256", "state"])]
+
+    def __str__(self) -> str:
+        return f"import {self.source_name} ({self.state})"
+
+
+class ImportRejection(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    line = models.BigIntegerField()
+    field = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["line"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "line", "field"], name="rejection_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"
+
+
+class FeedSequence(models.Model):
+    """A counter row; locking it hands out alert sequence numbers in commit order."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jaring.core.decorators import AuthenticatedRequest, requires
+from jaring.identity import policy
+from jaring.intel import charts, graph, queries, services, visibility
+from jaring.intel.export import export_document
+from jaring.intel.forms import (
+    IndicatorFormSet,
+    ReasonForm,
+    ReportFilterForm,
+    ReportForm,
+    SearchForm,
+    WarninglistForm,
+)
+from jaring.intel.models import Alert, FraudReport, Indicator, Sighting, WarninglistEntry
+
+PAGE = 50
+
+
+def _campaign_or_404(request: HttpRequest, code: str):
+    campaign = services.campaign_by_code(code)
+    if campaign is None:
+        raise Http404
+    if not visibility.campaign_visible(request.user, campaign):
+        policy.check(request.user, "intel.report.view", campaign, conceal=True, request=request)
+    return campaign
+
+
+@requires("intel.report.submit")
+@require_http_methods(["GET", "POST"])
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    indicators = IndicatorFormSet(request.POST or None, prefix="ind")
+    errors: list = []
+    if request.method == "POST" and form.is_valid() and indicators.is_valid():
+        raw = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+               for k, v in form.cleaned_data.items() if v not in (None, "")}
+        raw["indicators"] = [
+            {k: v for k, v in row.items() if v}
+            for row in indicators.cleaned_data if row.get("value")
+        ]
+        try:
+            report, result = services.submit_report(request.user, raw)
+        except services.ReportRejected as exc:
+            errors = exc.field_errors
+            for error in errors:
+                if error.field in form.fields:
+                    form.add_error(error.field, error.reason)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            verb = "updated" if result.updated else "submitted"
+            note = f" It links into {len(result.campaigns)} campaign(s)." if result.campaigns \
+                else ""
+            messages.success(request, f"Report {report.reference} {verb}.{note}")
+            return redirect("intel:report", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intel/report_form.html", {
+        "form": form, "indicators": indicators,
+        "indicator_errors": [e for e in errors if e.field.startswith("indicator")],
+    }, status=status)
+
+
+@requires("intel.shared.view")
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = ReportFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    campaign = None
+    if filters.get("campaign"):
+        campaign = services.campaign_by_code(filters["campaign"])
+    rows = queries.visible_report_list(
+        request.user, country=filters.get("country"), scam_type=filters.get("scam_type"),
+        campaign=campaign, since=filters.get("since"), until=filters.get("until"),
+        tlp=filters.get("tlp"),
+    ).select_related("scam_type")
+    if filters.get("campaign") and campaign is None:
+        rows = rows.none()
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    country = visibility.viewer_country(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "intel/report_list.html", {
+        "form": form, "page": page, "viewer_country": country, "query": query.urlencode(),
+    })
+
+
+@requires("intel.shared.view")
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(FraudReport, pk=pk)
+    access = visibility.access_to(request.user, report)
+    if access != visibility.SHARED:
+        policy.check(request.user, "intel.report.view", report, conceal=True, request=request)
+    assert access is not None  # the check above refused everyone else
+    report = queries.visible_report_list(request.user).select_related("scam_type").get(pk=pk)
+    detail = queries.report_detail(request.user, report, access, request=request)
+    can_unlink = policy.allowed(request.user, "intel.link.manage", report)
+    return render(request, "intel/report_detail.html", {
+        "report": report, "detail": detail, "own": access == visibility.FULL,
+        "can_unlink": can_unlink, "reason_form": ReasonForm(),
+    })
+
+
+@requires("intel.link.manage")
+@require_POST
+def unlink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    sighting = get_object_or_404(Sighting.objects.select_related("report"), pk=pk)
+    policy.check(request.user, "intel.link.manage", sighting, conceal=True, request=request)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the link is wrong.")
+    else:
+        changed = services.mark_link_wrong(request.user, sighting, form.cleaned_data["reason"])
+        messages.success(request, f"Link removed; {len(changed)} campaign(s) recomputed.")
+    return redirect("intel:report", pk=sighting.report_id)
+
+
+@requires("intel.shared.view")
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        result = queries.search(request.user, form.cleaned_data["q"],
+                                form.cleaned_data["kind"] or None)
+    template = "intel/_search_results.html" if request.headers.get("HX-Request") \
+        else "intel/search.html"
+    return render(request, template, {"form": form, "result": result})
+
+
+@requires("intel.shared.view")
+def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
+    rows = queries.visible_campaigns(request.user).order_by("-updated_at", "-pk")
+    if request.GET.get("cross_border"):
+        rows = rows.filter(countries__contains=",")
+    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    return render(request, "intel/campaign_list.html", {
+        "page": page, "cross_border": bool(request.GET.get("cross_border")),
+    })
+
+
+@requires("intel.shared.view")
+def campaign_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, code)
+    if campaign.code != code.upper():
+        return redirect("intel:campaign", code=campaign.code)
+    detail = queries.campaign_detail(request.user, campaign)
+    return render(request, "intel/campaign_detail.html", {
+        "campaign": campaign, "detail": detail,
+        "graph": graph.campaign_graph(request.user, campaign, detail),
+    })
+
+
+@requires("intel.shared.view")
+def campaign_chart(request: AuthenticatedRequest, code: str, name: str) -> JsonResponse:
+    campaign = _campaign_or_404(request, code)
+    builders = {"timeline": charts.timeline, "losses": charts.losses_by_country}
+    if name not in builders:
+        raise Http404
+    detail = queries.campaign_detail(request.user, campaign)
+    return JsonResponse(builders[name](campaign, detail))
+
+
+@requires("intel.exchange")
+def campaign_export(request: AuthenticatedRequest, code: str, fmt: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, code)
+    if fmt not in ("stix", "misp"):
+        raise Http404
+    document, _ = export_document(request.user, fmt, campaign=campaign, actor=request.user)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="{campaign.code}.{fmt}.json"'
+    return response
+
+
+@requires("intel.alert.view")
+def alert_inbox(request: AuthenticatedRequest) -> HttpResponse:
+    state = request.GET.get("state") or ""
+    rows = queries.alerts_for(request.user)
+    if state in Alert.State.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("-sequence"), PAGE).get_page(request.GET.get("page"))
+    return render(request, "intel/alert_inbox.html", {
+        "page": page, "state": state, "states": Alert.State.choices,
+        "can_update": policy.allowed(request.user, "intel.alert.update"),
+    })
+
+
+@requires("intel.alert.update")
+@require_POST
+def alert_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(Alert, pk=pk)
+    policy.check(request.user, "intel.alert.update", alert, conceal=True, request=request)
+    try:
+        services.set_alert_state(request.user, alert, request.POST.get("state", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/intel/alerts/") else "intel:alerts")
+
+
+@requires("intel.indicator.review")
+@require_http_methods(["GET", "POST"])
+def flagged(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator"))
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_flagged(request.user, indicator,
+                                        approve=request.POST.get("decision") == "approve",
+                                        reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Decision recorded.")
+        else:
+            messages.error(request, "Say why.")
+        return redirect("intel:flagged")
+    rows = Indicator.objects.filter(status=Indicator.Status.FLAGGED).order_by("-report_count")
+    return render(request, "intel/flagged.html", {"indicators": rows[:500]})
+
+
+@requires("intel.warninglist.view")
+@require_http_methods(["GET", "POST"])
+def warninglist(request: AuthenticatedRequest) -> HttpResponse:
+    can_manage = policy.allowed(request.user, "intel.warninglist.manage")
+    form = WarninglistForm(request.POST or None)
+    if request.method == "POST":
+        policy.check(request.user, "intel.warninglist.manage", request=request)
+        if request.POST.get("remove"):
+            entry = get_object_or_404(WarninglistEntry, pk=request.POST["remove"])
+            services.remove_from_warninglist(request.user, entry)
+            messages.success(request, f"{entry.value} removed from the warninglist.")
+            return redirect("intel:warninglist")
+        if form.is_valid():
+            try:
+                services.add_to_warninglist(request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "Added to the warninglist.")
+                return redirect("intel:warninglist")
+    return render(request, "intel/warninglist.html", {
+        "entries": WarninglistEntry.objects.all(), "form": form, "can_manage": can_manage,
+    }, status=400 if request.method == "POST" else 200)

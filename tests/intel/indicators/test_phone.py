@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from jaring.intel.indicators import InvalidIndicator, normalise_phone
+
+_TYPES = [
+    PhoneNumberType.MOBILE,
+    PhoneNumberType.FIXED_LINE,
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE,
+    PhoneNumberType.VOIP,
+]
+EXAMPLES = sorted(
+    {
+        (region, phonenumbers.format_number(number, PhoneNumberFormat.E164))
+        for region in phonenumbers.SUPPORTED_REGIONS
+        for kind in _TYPES
+        if (number := phonenumbers.example_number_for_type(region, kind)) is not None
+        and phonenumbers.is_valid_number(number)
+    }
+)
+MEMBER_STATES = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"}
+ASEAN = [e for e in EXAMPLES if e[0] in MEMBER_STATES]
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "e164", "kind"),
+    [
+        ("0917 123 4567", "PH", "+639171234567", "mobile"),
+        ("+63 917-123-4567", None, "+639171234567", "mobile"),
+        ("0065 9123 4567", "SG", "+6591234567", "mobile"),
+        ("00 65 9123 4567", None, "+6591234567", "mobile"),
+        ("(02) 123-4567", "TH", "+6621234567", "fixed"),
+        ("081.234.5678", "TH", "+66812345678", "mobile"),
+        ("tel:+65-9123-4567", None, "+6591234567", "mobile"),
+        ("1800 123 4567", "SG", "+6518001234567", "toll_free"),
+        ("0812-3456-7890", "ID", "+6281234567890", "mobile"),
+    ],
+)
+def test_known_numbers(raw, country, e164, kind):
+    result = normalise_phone(raw, country)
+    assert result.value == e164
+    assert result.attributes["number_type"] == kind
+    assert result.attributes["region"] == phonenumbers.region_code_for_number(
+        phonenumbers.parse(e164)
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "reason"),
+    [
+        ("", "SG", "empty"),
+        ("9123", "SG", "too short"),
+        ("hello", None, "not a phone number"),
+        ("call me at 91234567", "SG", "not a phone number"),
+        ("91234567", None, "no country code"),
+        ("+999 1234 5678", None, "unknown country calling code"),
+        ("+66 12 345 6789", None, "not a valid number for TH"),
+        ("+65 1234 5678 9012 3456", None, "too long"),
+    ],
+)
+def test_rejections_say_why(raw, country, reason):
+    with pytest.raises(InvalidIndicator) as caught:
+        normalise_phone(raw, country)
+    assert reason in caught.value.reason
+    assert caught.value.kind == "phone"
+
+
+_separator = st.sampled_from(["", "", " ", "-", ".", " - "])
+
+
+@st.composite
+def spaced(draw, digits: str) -> str:
+    return "".join(d + draw(_separator) for d in digits).strip(" -.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(example=st.sampled_from(EXAMPLES), data=st.data())
+def test_every_format_gives_the_same_e164(example, data):
+    region, e164 = example
+    number = phonenumbers.parse(e164)
+    forms = [
+        (phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL), region),
+        (phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL), None),
+        (phonenumbers.format_number(number, PhoneNumberFormat.E164), None),
+        (phonenumbers.format_number(number, PhoneNumberFormat.RFC3966), None),
+        ("+" + data.draw(spaced(e164[1:])), None),
+        ("00" + data.draw(spaced(e164[1:])), region),
+    ]
+    for raw, country in forms:
+        assert normalise_phone(raw, country).value == e164, raw
+
+
+@settings(max_examples=200, deadline=None)
+@given(example=st.sampled_from(ASEAN), data=st.data())
+def test_local_forms_with_separators_in_member_states(example, data):
+    region, e164 = example
+    national = phonenumbers.national_significant_number(phonenumbers.parse(e164))
+    prefix = phonenumbers.format_number(phonenumbers.parse(e164), PhoneNumberFormat.NATIONAL)
+    # Rebuild the national form (trunk prefix included) with random separators.
+    trunk = "0" if prefix.lstrip("(").startswith("0") else ""
+    raw = data.draw(spaced(trunk + national))
+    assert normalise_phone(raw, region).value == e164
+
+
+@settings(max_examples=200, deadline=None)
+@given(example=st.sampled_from(EXAMPLES))
+def test_idempotent(example):
+    region, e164 = example
+    once = normalise_phone(e164, region)
+    assert normalise_phone(once.value, None) == once
+    assert normalise_phone(once.display, None) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=30))
+def test_arbitrary_text_is_accepted_or_rejected_cleanly(text):
+    try:
+        result = normalise_phone(text, "SG")
+    except InvalidIndicator as exc:
+        assert exc.reason
+    else:
+        assert result.value.startswith("+")
+        assert normalise_phone(result.value).value == result.value

@@ -1,0 +1,127 @@
+import datetime
+import json
+
+import pytest
+
+from jaring.intel.importer import ImportRefused, run_import
+from jaring.intel.models import Alert, FraudReport, ImportJob, ImportRejection, Sighting
+from jaring.intel.synthetic import COUNTRY_WEIGHTS, Generator
+from tests.intel.factories import centre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def centres():
+    return {c: centre(c) for c in COUNTRY_WEIGHTS}
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def generated(n, seed=5):
+    start = datetime.date.today() - datetime.timedelta(days=200)
+    return list(Generator(seed=seed, reports=n, start=start, days=180))
+
+
+def state():
+    """The stored data, named by references so that two runs can be compared."""
+    ref = dict(FraudReport.objects.values_list("pk", "reference"))
+    campaigns: dict[int, set[str]] = {}
+    for pk, campaign in FraudReport.objects.filter(campaign__isnull=False).values_list(
+            "pk", "campaign__anchor_report_id"):
+        campaigns.setdefault(campaign, set()).add(ref[pk])
+    return {
+        "reports": sorted(FraudReport.objects.values_list("reference", "loss_usd", "tlp")),
+        "sightings": sorted((ref[r], i, role) for r, i, role in
+                            Sighting.objects.values_list("report_id", "indicator__token",
+                                                         "role")),
+        "campaigns": sorted((ref[a], sorted(m)) for a, m in campaigns.items()),
+        "alerts": sorted((ref[a], c) for a, c in Alert.objects.values_list(
+            "campaign__anchor_report_id", "country_id")
+            if a in ref and Alert.objects.filter(campaign__anchor_report_id=a).exists()),
+    }
+
+
+def wipe():
+    Alert.objects.all().delete()
+    Sighting.objects.all().delete()
+    FraudReport.objects.all().delete()
+    from jaring.intel.models import Campaign, Indicator
+    Campaign.objects.all().delete()
+    Indicator.objects.all().delete()
+    ImportJob.objects.all().delete()
+
+
+def test_bad_rows_are_reported_and_the_rest_kept(db, tmp_path, centres):
+    records = generated(5)
+    records[1]["reported_on"] = "31/12/2024"
+    records[2]["scam_type"] = "pyramid"
+    records[3]["indicators"] = [{"kind": "phone", "value": "not a number"}]
+    path = write_jsonl(tmp_path / "r.jsonl", records)
+    with path.open("a") as handle:
+        handle.write("{not json\n")
+    summary = run_import(path)
+    assert summary.accepted == 3 and summary.rejected == 3
+    errors = {(e.line, e.field) for e in summary.errors}
+    assert (2, "reported_on") in errors
+    assert (3, "scam_type") in errors
+    assert (4, "indicator_value") in errors
+    assert any(line == 6 for line, _ in errors)
+    assert ImportRejection.objects.filter(job=summary.job).count() == len(summary.errors)
+    assert FraudReport.objects.count() == 3
+
+
+def test_reimport_changes_nothing(db, tmp_path, centres):
+    path = write_jsonl(tmp_path / "r.jsonl", generated(300))
+    run_import(path, batch_size=100)
+    before = state()
+    again = run_import(path, batch_size=100)
+    assert again.already_done
+    assert state() == before
+    # The same reports in another file update, never duplicate.
+    copy = write_jsonl(tmp_path / "copy.jsonl", generated(300) + generated(5, seed=9))
+    run_import(copy, batch_size=100)
+    assert FraudReport.objects.count() == 305
+
+
+def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres):
+    path = write_jsonl(tmp_path / "r.jsonl", generated(600))
+    run_import(path, batch_size=100)
+    uninterrupted = state()
+    wipe()
+
+    calls = {"n": 0}
+
+    def kill_midway(position):
+        calls["n"] += 1
+        if calls["n"] == 350:  # mid-batch: the fourth batch is half read
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(path, batch_size=100, progress=kill_midway)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED
+    assert job.rows_done == 300
+    assert FraudReport.objects.count() == 300
+    resumed = run_import(path, batch_size=100)
+    assert resumed.resumed_from == 300
+    assert state() == uninterrupted
+
+
+def test_unknown_organisation_is_a_row_error(db, tmp_path, centres):
+    records = generated(2)
+    records[0]["organisation"] = "Nobody"
+    summary = run_import(write_jsonl(tmp_path / "r.jsonl", records))
+    assert summary.rejected == 1
+    assert summary.errors[0].field == "organisation"
+
+
+def test_unreadable_file_is_refused(tmp_path):
+    path = tmp_path / "r.bin"
+    path.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(ImportRefused):
+        run_import(path)

@@ -1,0 +1,145 @@
+import pytest
+
+from jaring.intel import linking
+from jaring.intel.models import Campaign, FraudReport, Indicator
+from tests.intel.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+MULE = ("bank_account", "Maybank 1234 5678 9012")
+THAI_PHONE = ("phone", "+66 81 234 5678")
+WALLET = ("crypto_wallet", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
+
+
+def partition() -> set[frozenset[int]]:
+    groups: dict[int, set[int]] = {}
+    for pk, campaign in FraudReport.objects.filter(campaign__isnull=False).values_list(
+        "pk", "campaign__anchor_report_id"
+    ):
+        groups.setdefault(campaign, set()).add(pk)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_reports_sharing_an_indicator_form_a_campaign():
+    a = submit("SG", MULE)
+    b = submit("MY", ("bank_account", "MBBEMYKL:123456789012"))
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.campaign_id is not None and a.campaign_id == b.campaign_id
+    campaign = a.campaign
+    assert campaign.anchor_report_id == a.pk
+    assert campaign.report_count == 2
+    assert campaign.country_list == ["MY", "SG"]
+
+
+def test_lone_report_has_no_campaign():
+    assert submit("TH", THAI_PHONE).campaign_id is None
+
+
+def test_chains_merge_into_the_lowest_anchor():
+    a = submit("SG", MULE)
+    b = submit("TH", THAI_PHONE)
+    c = submit("PH", WALLET)
+    d = submit("MY", MULE, THAI_PHONE)  # bridges a and b
+    e = submit("VN", WALLET, THAI_PHONE)  # bridges c into the rest
+    ids = {a.pk, b.pk, c.pk, d.pk, e.pk}
+    assert partition() == {frozenset(ids)}
+    live = Campaign.objects.get(status=Campaign.Status.ACTIVE)
+    assert live.anchor_report_id == a.pk
+    merged = Campaign.objects.filter(status=Campaign.Status.MERGED)
+    assert all(m.merged_into_id == live.pk for m in merged)
+
+
+def test_rebuild_gives_the_same_campaigns():
+    submit("SG", MULE)
+    submit("TH", THAI_PHONE)
+    submit("MY", MULE, THAI_PHONE)
+    submit("PH", WALLET)
+    submit("VN", WALLET)
+    before = partition()
+    anchors = set(Campaign.objects.filter(status="active").values_list("anchor_report_id",
+                                                                       flat=True))
+    FraudReport.objects.update(campaign=None)
+    Campaign.objects.all().delete()
+    linking.rebuild()
+    assert partition() == before
+    assert set(Campaign.objects.filter(status="active").values_list(
+        "anchor_report_id", flat=True)) == anchors
+
+
+def test_warninglisted_value_never_links(django_user_model):
+    from jaring.intel import services
+    from tests.factories import make_user
+
+    admin = make_user("administrator", "SG")
+    services.add_to_warninglist(admin, "url", "https://www.facebook.com/", "platform home")
+    a = submit("SG", ("url", "https://www.facebook.com"))
+    b = submit("MY", ("url", "https://WWW.FACEBOOK.COM/#x"))
+    assert a.campaign_id is None and b.campaign_id is None
+    assert Indicator.objects.get().status == Indicator.Status.WARNINGLISTED
+
+
+def test_fan_out_cap_flags_instead_of_linking(settings):
+    settings.INTEL_FANOUT_CAP = 3
+    reports = [submit("SG", ("phone", "+65 6123 4567")) for _ in range(4)]
+    indicator = Indicator.objects.get()
+    assert indicator.status == Indicator.Status.FLAGGED
+    assert indicator.report_count == 4
+    assert all(FraudReport.objects.get(pk=r.pk).campaign_id is None for r in reports)
+    assert not Campaign.objects.filter(status="active").exists()
+
+
+def test_marking_a_link_wrong_splits_the_campaign():
+    from jaring.intel import services
+    from jaring.intel.models import Sighting
+    from tests.factories import make_user
+
+    a = submit("SG", MULE)
+    b = submit("MY", MULE, THAI_PHONE)
+    c = submit("TH", THAI_PHONE)
+    assert partition() == {frozenset({a.pk, b.pk, c.pk})}
+    analyst = make_user("intel_analyst", "MY")
+    wrong = Sighting.objects.get(report=b, indicator__kind="phone")
+    services.mark_link_wrong(analyst, wrong, "the number was the victim's own")
+    assert partition() == {frozenset({a.pk, b.pk})}
+    assert FraudReport.objects.get(pk=c.pk).campaign_id is None
+    # A rebuild respects the analyst's decision.
+    linking.rebuild()
+    assert partition() == {frozenset({a.pk, b.pk})}
+    services.restore_link(analyst, wrong)
+    assert partition() == {frozenset({a.pk, b.pk, c.pk})}
+
+
+def test_resubmitting_a_reference_updates_and_can_split():
+    from jaring.intel.ingest import ingest
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre, raw_report
+
+    a = submit("SG", MULE)
+    b = submit("MY", MULE, THAI_PHONE)
+    c = submit("TH", THAI_PHONE)
+    assert len(partition()) == 1
+    org = centre("MY")
+    raw = raw_report(reference=b.reference, indicators=[{"kind": "bank_account",
+                                                         "value": MULE[1]}])
+    item, errors = parse_report(raw, vocabulary=Vocabulary(), organisation_id=org.pk,
+                                country="MY")
+    assert not errors
+    result = ingest([item])
+    assert result.updated == [b.pk] and result.created == []
+    assert FraudReport.objects.filter(organisation=org).count() == 1
+    assert partition() == {frozenset({a.pk, b.pk})}
+    assert FraudReport.objects.get(pk=c.pk).campaign_id is None
+
+
+def test_restricted_reports_still_match_without_storing_the_value():
+    a = submit("SG", WALLET, tlp="red")
+    indicator = Indicator.objects.get()
+    assert indicator.value == ""  # only the keyed token and an encrypted sighting
+    assert WALLET[1] not in indicator.token
+    b = submit("TH", WALLET, tlp="green")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.campaign_id == b.campaign_id is not None
+    indicator.refresh_from_db()
+    assert indicator.value == "crypto:tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
