@@ -143,3 +143,36 @@ def test_restricted_reports_still_match_without_storing_the_value():
     assert a.campaign_id == b.campaign_id is not None
     indicator.refresh_from_db()
     assert indicator.value == "crypto:tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+
+
+def test_counts_kept_incrementally_equal_a_recount():
+    import datetime
+
+    from jaring.intel.ingest import ingest, refresh_indicators
+    from jaring.intel.synthetic import COUNTRY_WEIGHTS, Generator
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre
+
+    orgs = {c: centre(c) for c in COUNTRY_WEIGHTS}
+    start = datetime.date.today() - datetime.timedelta(days=90)
+    items = []
+    for record in Generator(seed=21, reports=400, start=start, days=80):
+        org = orgs[record["country"]]
+        item, _ = parse_report(record, vocabulary=Vocabulary(), organisation_id=org.pk,
+                               country=org.country_id)
+        items.append(item)
+    # The same reference twice in one batch: the last copy wins, indicators included.
+    twice = items[5]
+    items.append(parse_report({**items[5].__dict__, "indicators": [
+        {"kind": "phone", "value": "+65 9000 0001"}], "reported_on": str(twice.reported_on),
+        "incident_on": None, "loss_amount": None}, vocabulary=Vocabulary(),
+        organisation_id=twice.organisation_id, country=twice.country)[0])
+    for start_at in range(0, len(items), 150):
+        ingest(items[start_at:start_at + 150])
+    kept = dict(Indicator.objects.values_list("pk", "report_count"))
+    dates = dict(Indicator.objects.values_list("pk", "first_seen"))
+    refresh_indicators(set(kept))
+    assert dict(Indicator.objects.values_list("pk", "report_count")) == kept
+    assert dict(Indicator.objects.values_list("pk", "first_seen")) == dates
+    report = FraudReport.objects.get(reference=twice.reference)
+    assert [s.indicator.value for s in report.sightings.all()] == ["+6590000001"]

@@ -8,6 +8,7 @@ at all, which is what makes an interrupted import safe to resume.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -138,14 +139,19 @@ def _store_reports(
 class _IndicatorRow:
     pk: int
     value: str
+    status: str
+    report_count: int
+    first_seen: datetime.date | None
+    last_seen: datetime.date | None
 
 
 def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
     for start in range(0, len(tokens), linking.CHUNK):
-        for token, pk, value in Indicator.objects.filter(
+        for token, pk, value, status, count, first, last in Indicator.objects.filter(
             token__in=tokens[start:start + linking.CHUNK]
-        ).values_list("token", "pk", "value"):
-            found[token] = _IndicatorRow(pk, value)
+        ).values_list("token", "pk", "value", "status", "report_count", "first_seen",
+                      "last_seen"):
+            found[token] = _IndicatorRow(pk, value, status, count, first, last)
 
 
 def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
@@ -176,19 +182,45 @@ def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
     return found
 
 
+@dataclass
+class _Additions:
+    """New reports per indicator in a batch, for counting without a recount query."""
+
+    reports: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    first: dict[int, datetime.date] = field(default_factory=dict)
+    last: dict[int, datetime.date] = field(default_factory=dict)
+
+    def add(self, indicator: int, report: int, day: datetime.date) -> None:
+        self.reports[indicator].add(report)
+        if indicator not in self.first or day < self.first[indicator]:
+            self.first[indicator] = day
+        if indicator not in self.last or day > self.last[indicator]:
+            self.last[indicator] = day
+
+
 def _replace_sightings(
     items: list[ReportInput], report_ids: list[int], indicators: dict[str, _IndicatorRow],
     updated: list[int],
-) -> tuple[set[int], set[int]]:
-    """Write the batch's sightings; return touched indicator ids and campaigns to re-split."""
+) -> tuple[_Additions, set[int], set[int]]:
+    """Write the batch's sightings. Returns what new reports add to each indicator, the
+    indicators an updated report touched (to recount), and campaigns to re-split."""
     wanted: dict[tuple[int, int, str], tuple[str, str]] = {}
-    touched: set[int] = set()
+    additions = _Additions()
+    recount: set[int] = set()
     reveal: dict[int, str] = {}
-    for item, report_id in zip(items, report_ids, strict=True):
+    changed = set(updated)
+    # A reference sent twice in one batch: the last copy wins, indicators included.
+    final = {report_id: position for position, report_id in enumerate(report_ids)}
+    for position, (item, report_id) in enumerate(zip(items, report_ids, strict=True)):
+        if final[report_id] != position:
+            continue
         for indicator in item.indicators:
             n = indicator.normalised
             row = indicators[indicator.token]
-            touched.add(row.pk)
+            if report_id in changed:
+                recount.add(row.pk)
+            else:
+                additions.add(row.pk, report_id, item.reported_on)
             if not row.value and stores_raw_value(item.tlp):
                 row.value = reveal[row.pk] = n.value
             wanted[(report_id, row.pk, indicator.role)] = (item.country, n.value)
@@ -204,7 +236,7 @@ def _replace_sightings(
                     del wanted[key]  # already there; keeps an analyst's unlink mark
                 else:
                     stale.append(pk)
-                    touched.add(indicator_id)
+                    recount.add(indicator_id)
                     if campaign_id:
                         resplit.add(campaign_id)
         for start in range(0, len(stale), linking.CHUNK):
@@ -216,7 +248,37 @@ def _replace_sightings(
         ignore_conflicts=True,
     )
     update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
-    return touched, resplit
+    return additions, recount, resplit
+
+
+def _campaigns_holding(indicator_ids: list[int]) -> set[int]:
+    return set(
+        FraudReport.objects.filter(sightings__indicator_id__in=indicator_ids,
+                                   campaign__isnull=False)
+        .values_list("campaign_id", flat=True).distinct()
+    )
+
+
+def _count_additions(indicators: dict[str, _IndicatorRow], additions: _Additions,
+                     skip: set[int]) -> set[int]:
+    """Add new reports to indicator counts and dates; flag those now over the fan-out
+    cap and return the campaigns they held together, which must be re-split."""
+    cap = settings.INTEL_FANOUT_CAP
+    rows: list[tuple] = []
+    flagged: list[int] = []
+    for row in indicators.values():
+        if row.pk in skip or row.pk not in additions.reports:
+            continue
+        count = row.report_count + len(additions.reports[row.pk])
+        first = min(filter(None, (row.first_seen, additions.first[row.pk])))
+        last = max(filter(None, (row.last_seen, additions.last[row.pk])))
+        status = row.status
+        if status == Indicator.Status.ACTIVE and count > cap:
+            status = Indicator.Status.FLAGGED
+            flagged.append(row.pk)
+        rows.append((count, first, last, status, row.pk))
+    update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], rows)
+    return _campaigns_holding(flagged) if flagged else set()
 
 
 def refresh_indicators(indicator_ids: set[int]) -> set[int]:
@@ -251,11 +313,7 @@ def refresh_indicators(indicator_ids: set[int]) -> set[int]:
             changed.append((*new, status, pk))
         update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], changed)
         if newly_flagged:
-            resplit.update(
-                c for c in FraudReport.objects.filter(
-                    sightings__indicator_id__in=newly_flagged, campaign__isnull=False
-                ).values_list("campaign_id", flat=True).distinct()
-            )
+            resplit.update(_campaigns_holding(newly_flagged))
     return resplit
 
 
@@ -269,8 +327,10 @@ def ingest(items: list[ReportInput], *, created_by=None, rates: RateTable | None
     rates = rates or RateTable()
     report_ids, created, updated = _store_reports(items, created_by, rates, now)
     indicators = _indicator_rows(items)
-    touched, resplit = _replace_sightings(items, report_ids, indicators, updated)
-    resplit |= refresh_indicators(touched)
+    additions, recount, resplit = _replace_sightings(items, report_ids, indicators, updated)
+    resplit |= _count_additions(indicators, additions, skip=recount)
+    if recount:
+        resplit |= refresh_indicators(recount)
     changed = linking.resplit(resplit) if resplit else set()
     grown = linking.link(sorted(set(report_ids)))
     changed |= grown

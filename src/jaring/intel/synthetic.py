@@ -199,7 +199,7 @@ def syndicate_indicators(s: Syndicate, victim_country: str, rng: random.Random) 
         if rng.random() < 0.3:
             url = url.replace("https", "hxxps").replace(".", "[.]", 1)
         out.append(_indicator("url", url))
-    if rng.random() < 0.4:
+    if rng.random() < 0.4 or not out:
         out.append(_indicator("social_handle", "@" + rng.choice(s.handles), hint="telegram"))
     return out
 
