@@ -56,7 +56,8 @@ def wipe():
     ImportJob.objects.all().delete()
 
 
-def test_bad_rows_are_reported_and_the_rest_kept(db, tmp_path, centres):
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "two processes"])
+def test_bad_rows_are_reported_and_the_rest_kept(db, tmp_path, centres, parallel):
     records = generated(5)
     records[1]["reported_on"] = "31/12/2024"
     records[2]["scam_type"] = "pyramid"
@@ -64,7 +65,7 @@ def test_bad_rows_are_reported_and_the_rest_kept(db, tmp_path, centres):
     path = write_jsonl(tmp_path / "r.jsonl", records)
     with path.open("a") as handle:
         handle.write("{not json\n")
-    summary = run_import(path)
+    summary = run_import(path, parallel=parallel)
     assert summary.accepted == 3 and summary.rejected == 3
     errors = {(e.line, e.field) for e in summary.errors}
     assert (2, "reported_on") in errors
@@ -88,9 +89,10 @@ def test_reimport_changes_nothing(db, tmp_path, centres):
     assert FraudReport.objects.count() == 305
 
 
-def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres):
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "two processes"])
+def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres, parallel):
     path = write_jsonl(tmp_path / "r.jsonl", generated(600))
-    run_import(path, batch_size=100)
+    run_import(path, batch_size=100, parallel=parallel)
     uninterrupted = state()
     wipe()
 
@@ -98,16 +100,16 @@ def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres):
 
     def kill_midway(position):
         calls["n"] += 1
-        if calls["n"] == 350:  # mid-batch: the fourth batch is half read
+        if calls["n"] == 4:  # the fourth batch is read but not yet stored
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_import(path, batch_size=100, progress=kill_midway)
+        run_import(path, batch_size=100, progress=kill_midway, parallel=parallel)
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.FAILED
     assert job.rows_done == 300
     assert FraudReport.objects.count() == 300
-    resumed = run_import(path, batch_size=100)
+    resumed = run_import(path, batch_size=100, parallel=parallel)
     assert resumed.resumed_from == 300
     assert state() == uninterrupted
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DateField
 from django.utils import timezone
 
-from jaring.core.bulk import update_rows
+from jaring.core.bulk import fetch, insert_rows, marks, update_rows
+from jaring.intel.linking import CAMPAIGN, CHUNK, chunks, money
 from jaring.intel.models import Alert, Campaign, FeedSequence
+
+ALERT = Alert._meta.db_table
 
 FEED = "alerts"
 
@@ -26,37 +30,42 @@ def next_sequences(count: int) -> range:
 @transaction.atomic
 def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
     """Create or refresh today's alert for each country of each cross-border campaign."""
-    campaigns = [
-        c for c in Campaign.objects.filter(pk__in=list(campaign_ids), status=Campaign.Status.ACTIVE)
-        if c.is_cross_border
-    ]
+    campaigns: list[tuple] = []
+    for batch in chunks(sorted(set(campaign_ids))):
+        campaigns.extend(
+            row for row in fetch(
+                "SELECT id, report_count, countries, total_loss_usd, first_seen, "  # noqa: S608
+                f"last_seen FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))}) "
+                "AND status = %s", [*batch, Campaign.Status.ACTIVE],
+            ) if "," in row[2]
+        )
     if not campaigns:
         return 0
-    existing = {
-        (a.campaign_id, a.country_id): a
-        for a in Alert.objects.filter(campaign__in=campaigns, day=today)
-    }
-    wanted = [(c, country) for c in campaigns for country in c.country_list]
+    existing: dict[tuple[int, str], int] = {}
+    for start in range(0, len(campaigns), CHUNK):
+        ids = [c[0] for c in campaigns[start:start + CHUNK]]
+        for pk, campaign_id, country in fetch(
+            f"SELECT id, campaign_id, country_id FROM {ALERT} "  # noqa: S608
+            f"WHERE day = %s AND campaign_id IN ({marks(len(ids))})",
+            [connection.ops.adapt_datefield_value(today), *ids],
+        ):
+            existing[(campaign_id, country)] = pk
+    wanted = [(c, country) for c in campaigns for country in c[2].split(",")]
     sequences = iter(next_sequences(len(wanted)))
     now = timezone.now()
-    new: list[Alert] = []
-    refreshed: list[Alert] = []
-    for campaign, country in wanted:
-        alert = existing.get((campaign.pk, country))
+    day = DateField()
+    new: list[tuple] = []
+    refreshed: list[tuple] = []
+    for (pk, count, countries, loss, first, last), country in wanted:
+        facts = (next(sequences), count, countries, money(loss), day.to_python(first),
+                 day.to_python(last), now)
+        alert = existing.get((pk, country))
         if alert is None:
-            alert = Alert(campaign=campaign, country_id=country, day=today, created_at=now)
-            new.append(alert)
+            new.append((pk, country, today, Alert.State.NEW, now, *facts))
         else:
-            refreshed.append(alert)
-        alert.sequence = next(sequences)
-        alert.report_count = campaign.report_count
-        alert.countries = campaign.countries
-        alert.total_loss_usd = campaign.total_loss_usd
-        alert.first_seen = campaign.first_seen
-        alert.last_seen = campaign.last_seen
-        alert.updated_at = now
-    Alert.objects.bulk_create(new)
+            refreshed.append((*facts, alert))
     fields = ["sequence", "report_count", "countries", "total_loss_usd", "first_seen",
               "last_seen", "updated_at"]
-    update_rows(Alert, fields, [[getattr(a, f) for f in fields] + [a.pk] for a in refreshed])
+    insert_rows(Alert, ["campaign", "country", "day", "state", "created_at", *fields], new)
+    update_rows(Alert, fields, refreshed)
     return len(wanted)

@@ -10,9 +10,13 @@ unique per organisation and a stored report is updated, never duplicated.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from django.db import transaction
@@ -20,12 +24,14 @@ from django.utils import timezone
 
 from jaring.audit.services import record_event
 from jaring.identity.models import Organisation
+from jaring.intel import parse_worker
 from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
 from jaring.intel.ingest import RateTable, ingest
 from jaring.intel.models import ImportJob, ImportRejection
 from jaring.intel.validation import FieldError, ReportInput, Vocabulary, parse_report
 
 BATCH = 2000
+PARALLEL_FROM_BYTES = 4 << 20
 
 
 class ImportRefused(Exception):
@@ -50,49 +56,113 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Organisations:
-    """Resolves a record's organisation: its own (country + short name) or the default."""
+@dataclass(frozen=True)
+class Directory:
+    """Every active national organisation, so records can name theirs without a query
+    (and so the parsing process needs no database)."""
 
-    def __init__(self, default: Organisation | None) -> None:
-        self.default = default
-        self._cache: dict[tuple[str, str], Organisation | None] = {}
+    by_name: dict[tuple[str, str], tuple[int, str] | None]  # None: the name is ambiguous
+    default: tuple[int, str] | None
 
-    def resolve(self, record: dict[str, Any]) -> tuple[Organisation | None, str]:
+    @classmethod
+    def load(cls, default: Organisation | None) -> Directory:
+        by_name: dict[tuple[str, str], tuple[int, str] | None] = {}
+        for pk, short, country in Organisation.objects.filter(
+            is_active=True, country__isnull=False
+        ).values_list("pk", "short_name", "country_id"):
+            for key in ((country, short.casefold()), ("", short.casefold())):
+                by_name[key] = None if key in by_name else (pk, country)
+        fallback = (default.pk, default.country_id) if default and default.country_id else None
+        return cls(by_name, fallback)
+
+    def resolve(self, record: dict[str, Any]) -> tuple[tuple[int, str] | None, str]:
         country = str(record.get("country") or "").strip().upper()
         short = str(record.get("organisation") or "").strip()
         if not short:
             if self.default is None:
                 return None, "is required (or give --organisation)"
-            if country and country != self.default.country_id:
+            if country and country != self.default[1]:
                 return None, (f"record is from {country} but the default organisation is "
-                              f"in {self.default.country_id}")
+                              f"in {self.default[1]}")
             return self.default, ""
-        key = (country, short.casefold())
-        if key not in self._cache:
-            rows = Organisation.objects.filter(short_name__iexact=short, is_active=True)
-            if country:
-                rows = rows.filter(country_id=country)
-            found = list(rows[:2])
-            self._cache[key] = found[0] if len(found) == 1 else None
-        org = self._cache[key]
-        if org is None:
+        found = self.by_name.get((country, short.casefold()))
+        if found is None:
             where = f" in {country}" if country else ""
-            return None, f"no single active organisation {short!r}{where}"
-        if org.country_id is None:
-            return None, "a regional body cannot submit fraud reports"
-        return org, ""
+            return None, f"no single active national organisation {short!r}{where}"
+        return found, ""
 
 
-def _records(path: Path, fmt: str, skip_through: int, progress: Callable[[int], None] | None
-             ) -> Iterator[tuple[int, dict | None, list[tuple[int, str, str]]]]:
-    reader = READERS[fmt]
+@dataclass
+class Batch:
+    items: list[ReportInput] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    rejected: int = 0
+    last_line: int = 0
+    position: int = 0  # bytes of the file read so far
+
+
+def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
+                  vocabulary: Vocabulary, directory: Directory) -> Iterator[Batch]:
+    """Read and check the records after the checkpoint, ``batch_size`` to a batch."""
+    batch = Batch(last_line=skip_through)
     with path.open("rb") as raw:
-        for line, record, errors in reader(raw):
-            if progress is not None:
-                progress(raw.tell())
+        for line, record, errors in READERS[fmt](raw):
             if line <= skip_through:
                 continue
-            yield line, record, errors
+            batch.last_line = line
+            batch.errors.extend(FieldError(el, f, r) for el, f, r in errors)
+            if record is None:
+                batch.rejected += 1
+            else:
+                org, problem = directory.resolve(record)
+                if org is None:
+                    batch.errors.append(FieldError(line, "organisation", problem))
+                    batch.rejected += 1
+                else:
+                    item, found = parse_report(record, vocabulary=vocabulary,
+                                               organisation_id=org[0], country=org[1],
+                                               line=line)
+                    batch.errors.extend(found)
+                    if item is None:
+                        batch.rejected += 1
+                    else:
+                        batch.items.append(item)
+            if len(batch.items) + batch.rejected >= batch_size:
+                batch.position = raw.tell()
+                yield batch
+                batch = Batch(last_line=batch.last_line)
+        batch.position = raw.tell()
+    if batch.items or batch.rejected or batch.errors:
+        yield batch
+
+
+def _parallel(args: tuple) -> Iterator[Batch]:
+    """Parse in a second process while this one stores: each batch is checked while
+    the one before it is written."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=4)  # bounded: memory stays flat however big the file
+    from django.conf import settings
+
+    worker = context.Process(target=parse_worker.run, daemon=True,
+                             args=(queue, settings.SETTINGS_MODULE, pickle.dumps(args)))
+    worker.start()
+    try:
+        while True:
+            try:
+                got = queue.get(timeout=1)
+            except Empty:
+                if not worker.is_alive():
+                    raise RuntimeError("the parsing process stopped unexpectedly") from None
+                continue
+            if isinstance(got, str) and got == parse_worker.DONE:
+                break
+            if isinstance(got, Exception):
+                raise got
+            yield got
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(timeout=5)
 
 
 def run_import(
@@ -103,7 +173,10 @@ def run_import(
     actor: Any = None,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
+    parallel: bool | None = None,
 ) -> ImportSummary:
+    """Import a file. ``parallel`` parses in a second process (by default for files of
+    a few megabytes or more, on a machine with more than one core)."""
     path = Path(path)
     if not path.is_file():
         raise ImportRefused(f"{path} is not a file")
@@ -131,60 +204,37 @@ def run_import(
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
     summary = ImportSummary(job=job, resumed_from=job.rows_done,
                             accepted=job.accepted, rejected=job.rejected)
-    vocabulary = Vocabulary()
     rates = RateTable()
-    orgs = _Organisations(organisation)
+    args = (path, fmt, job.rows_done, batch_size, Vocabulary(), Directory.load(organisation))
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
+    batches = _parallel(args) if parallel else parse_batches(*args)
 
-    pending: list[ReportInput] = []
-    pending_errors: list[FieldError] = []
-    pending_rejected = 0
-    last_line = job.rows_done
-
-    def flush() -> None:
-        nonlocal pending, pending_errors, pending_rejected
+    def store(batch: Batch) -> None:
         with transaction.atomic():
-            result = ingest(pending, created_by=actor, rates=rates)
+            result = ingest(batch.items, created_by=actor, rates=rates)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(job=job, line=e.line or 0, field=e.field[:100],
-                                 reason=e.reason[:500]) for e in pending_errors],
+                                 reason=e.reason[:500]) for e in batch.errors],
                 ignore_conflicts=True, batch_size=1000,
             )
-            job.rows_done = last_line
-            job.accepted += len(pending)
-            job.rejected += pending_rejected
+            job.rows_done = batch.last_line
+            job.accepted += len(batch.items)
+            job.rejected += batch.rejected
             job.save(update_fields=["rows_done", "accepted", "rejected"])
             record_event("intel.import.batch", actor=actor, target=job,
-                         detail={"through_line": last_line, "reports": len(pending),
+                         detail={"through_line": batch.last_line, "reports": len(batch.items),
                                  "created": len(result.created), "updated": len(result.updated),
-                                 "rejected": pending_rejected, "alerts": result.alerts})
-        summary.accepted += len(pending)
-        summary.rejected += pending_rejected
-        summary.errors.extend(pending_errors)
-        pending, pending_errors, pending_rejected = [], [], 0
+                                 "rejected": batch.rejected, "alerts": result.alerts})
+        summary.accepted += len(batch.items)
+        summary.rejected += batch.rejected
+        summary.errors.extend(batch.errors)
 
     try:
-        for line, record, errors in _records(path, fmt, job.rows_done, progress):
-            last_line = line
-            pending_errors.extend(FieldError(el, f, r) for el, f, r in errors)
-            if record is None:
-                pending_rejected += 1
-            else:
-                org, problem = orgs.resolve(record)
-                if org is None or org.country_id is None:
-                    pending_errors.append(FieldError(line, "organisation", problem))
-                    pending_rejected += 1
-                else:
-                    item, found = parse_report(record, vocabulary=vocabulary,
-                                               organisation_id=org.pk,
-                                               country=org.country_id, line=line)
-                    pending_errors.extend(found)
-                    if item is None:
-                        pending_rejected += 1
-                    else:
-                        pending.append(item)
-            if len(pending) + pending_rejected >= batch_size:
-                flush()
-        flush()
+        for batch in batches:
+            if progress is not None:
+                progress(batch.position)
+            store(batch)
     except FormatError as exc:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)
         raise ImportRefused(f"{path.name}: {exc}") from None

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, DateField, Max, Min
 from django.utils import timezone
 
-from jaring.core.bulk import insert_rows, update_rows
+from jaring.core.bulk import fetch, insert_rows, marks, update_rows
 from jaring.crypto.cipher import encrypt, keyed_token
 from jaring.intel import alerts, linking
 from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
@@ -101,9 +101,12 @@ def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for org, refs in by_org.items():
         for start in range(0, len(refs), linking.CHUNK):
-            for reference, pk in FraudReport.objects.filter(
-                organisation_id=org, reference__in=refs[start:start + linking.CHUNK]
-            ).values_list("reference", "pk"):
+            chunk = refs[start:start + linking.CHUNK]
+            for reference, pk in fetch(
+                f"SELECT reference, id FROM {linking.REPORT} "  # noqa: S608
+                f"WHERE organisation_id = %s AND reference IN ({marks(len(chunk))})",
+                [org, *chunk],
+            ):
                 found[(org, reference)] = pk
     return found
 
@@ -146,12 +149,15 @@ class _IndicatorRow:
 
 
 def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
+    date = DateField()
     for start in range(0, len(tokens), linking.CHUNK):
-        for token, pk, value, status, count, first, last in Indicator.objects.filter(
-            token__in=tokens[start:start + linking.CHUNK]
-        ).values_list("token", "pk", "value", "status", "report_count", "first_seen",
-                      "last_seen"):
-            found[token] = _IndicatorRow(pk, value, status, count, first, last)
+        chunk = tokens[start:start + linking.CHUNK]
+        for token, pk, value, status, count, first, last in fetch(
+            "SELECT token, id, value, status, report_count, first_seen, last_seen "  # noqa: S608
+            f"FROM {linking.INDICATOR} WHERE token IN ({marks(len(chunk))})", chunk,
+        ):
+            found[token] = _IndicatorRow(pk, value, status, count,
+                                         date.to_python(first), date.to_python(last))
 
 
 def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
@@ -168,10 +174,13 @@ def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
     missing = [t for t in tokens if t not in found]
     if missing:
         warned: set[str] = set()
+        table = WarninglistEntry._meta.db_table
         for start in range(0, len(missing), linking.CHUNK):
-            warned.update(WarninglistEntry.objects.filter(
-                token__in=missing[start:start + linking.CHUNK]
-            ).values_list("token", flat=True))
+            chunk = missing[start:start + linking.CHUNK]
+            warned.update(token for (token,) in fetch(
+                f"SELECT token FROM {table} WHERE token IN ({marks(len(chunk))})",  # noqa: S608
+                chunk,
+            ))
         insert_rows(
             Indicator, ["kind", "token", "value", "status", "report_count"],
             [(wanted[t], t, "", Indicator.Status.WARNINGLISTED if t in warned

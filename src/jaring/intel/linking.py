@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import DateField
 from django.utils import timezone
 
-from jaring.core.bulk import insert_rows, update_rows
+from jaring.core.bulk import fetch, insert_rows, marks, update_rows
 from jaring.intel.models import Campaign, FraudReport, Indicator, Sighting
 
 LINKING_STATUSES = (Indicator.Status.ACTIVE, Indicator.Status.APPROVED)
@@ -69,10 +70,21 @@ def chunks(items: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield batch
 
 
-def _linkable_sightings(**filters) -> Iterator[tuple[int, int]]:
-    yield from Sighting.objects.filter(
-        linkable=True, indicator__status__in=LINKING_STATUSES, **filters
-    ).values_list("report_id", "indicator_id")
+SIGHTING = Sighting._meta.db_table
+INDICATOR = Indicator._meta.db_table
+REPORT = FraudReport._meta.db_table
+CAMPAIGN = Campaign._meta.db_table
+
+
+def _linkable_sightings(column: str, ids: list[int]) -> list[tuple[int, int]]:
+    """(report id, indicator id) of linking sightings whose ``column`` is in ``ids``."""
+    return fetch(
+        f"SELECT s.report_id, s.indicator_id FROM {SIGHTING} s "  # noqa: S608
+        f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
+        f"WHERE s.{column} IN ({marks(len(ids))}) AND s.linkable = %s "
+        "AND i.status IN (%s, %s)",
+        [*ids, True, *LINKING_STATUSES],
+    )
 
 
 def _campaign_for_anchor(anchor: int) -> Campaign:
@@ -85,27 +97,56 @@ def _campaign_for_anchor(anchor: int) -> Campaign:
     return campaign
 
 
+REPRESENTATIVE_LIMIT = 5000
+
+
+def _others(indicator_ids: list[int], given: list[int]) -> Iterator[tuple[int, int]]:
+    """For each indicator, the reports outside ``given`` that share it.
+
+    Every report outside ``given`` that shares a linking indicator is already in
+    that indicator's one component, so a single representative per indicator (the
+    lowest id) is enough to join it; this keeps the work per batch independent of
+    how widely indicators are shared. Very large ``given`` sets fall back to
+    fetching every sighting.
+    """
+    if len(given) > REPRESENTATIVE_LIMIT:
+        for batch in chunks(indicator_ids):
+            for report_id, indicator_id in _linkable_sightings("indicator_id", batch):
+                yield indicator_id, report_id
+        return
+    for batch in chunks(indicator_ids):
+        yield from fetch(
+            f"SELECT s.indicator_id, MIN(s.report_id) FROM {SIGHTING} s "  # noqa: S608
+            f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
+            f"WHERE s.indicator_id IN ({marks(len(batch))}) AND s.linkable = %s "
+            f"AND i.status IN (%s, %s) AND s.report_id NOT IN ({marks(len(given))}) "
+            "GROUP BY s.indicator_id",
+            [*batch, True, *LINKING_STATUSES, *given],
+        )
+
+
 def link(report_ids: Iterable[int]) -> set[int]:
     """Merge the components these reports now touch; return the campaigns changed.
 
     Existing campaigns enter the union-find as one node each (their anchor), so
     the work is proportional to what the new reports touch, not to campaign size.
     """
-    report_ids = list(report_ids)
-    indicator_ids: set[int] = set()
-    for batch in chunks(report_ids):
-        indicator_ids.update(i for _, i in _linkable_sightings(report_id__in=batch))
+    report_ids = sorted(set(report_ids))
     by_indicator: dict[int, set[int]] = defaultdict(set)
-    for batch in chunks(sorted(indicator_ids)):
-        for report_id, indicator_id in _linkable_sightings(indicator_id__in=batch):
+    for batch in chunks(report_ids):
+        for report_id, indicator_id in _linkable_sightings("report_id", batch):
             by_indicator[indicator_id].add(report_id)
+    for indicator_id, report_id in _others(sorted(by_indicator), report_ids):
+        by_indicator[indicator_id].add(report_id)
     involved = set(report_ids).union(*by_indicator.values()) if by_indicator else set(report_ids)
 
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
     for batch in chunks(sorted(involved)):
-        rows = FraudReport.objects.filter(pk__in=batch).values_list(
-            "pk", "campaign_id", "campaign__anchor_report_id"
+        rows = fetch(
+            f"SELECT r.id, r.campaign_id, c.anchor_report_id FROM {REPORT} r "  # noqa: S608
+            f"LEFT JOIN {CAMPAIGN} c ON c.id = r.campaign_id "
+            f"WHERE r.id IN ({marks(len(batch))})", batch,
         )
         for pk, campaign_id, anchor in rows:
             node_of[pk] = anchor if campaign_id else pk
@@ -150,9 +191,10 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
     anchors = sorted(anchors)
     found: dict[int, tuple[int, str]] = {}
     for batch in chunks(anchors):
-        for anchor, pk, status in Campaign.objects.filter(anchor_report_id__in=batch
-                                                          ).values_list("anchor_report_id", "pk",
-                                                                        "status"):
+        for anchor, pk, status in fetch(
+            f"SELECT anchor_report_id, id, status FROM {CAMPAIGN} "  # noqa: S608
+            f"WHERE anchor_report_id IN ({marks(len(batch))})", batch,
+        ):
             found[anchor] = (pk, status)
     missing = [a for a in anchors if a not in found]
     if missing:
@@ -162,8 +204,10 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
                     [(a, Campaign.Status.ACTIVE, 0, "", 0, now, now) for a in missing],
                     ignore_conflicts=True)
         for batch in chunks(missing):
-            for anchor, pk in Campaign.objects.filter(anchor_report_id__in=batch
-                                                      ).values_list("anchor_report_id", "pk"):
+            for anchor, pk in fetch(
+                f"SELECT anchor_report_id, id FROM {CAMPAIGN} "  # noqa: S608
+                f"WHERE anchor_report_id IN ({marks(len(batch))})", batch,
+            ):
                 found[anchor] = (pk, Campaign.Status.ACTIVE)
     revive = [pk for pk, status in found.values() if status != Campaign.Status.ACTIVE]
     for batch in chunks(revive):
@@ -182,7 +226,7 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
             uf.find(r)
         by_indicator: dict[int, list[int]] = defaultdict(list)
         for batch in chunks(members):
-            for report_id, indicator_id in _linkable_sightings(report_id__in=batch):
+            for report_id, indicator_id in _linkable_sightings("report_id", batch):
                 by_indicator[indicator_id].append(report_id)
         for reports in by_indicator.values():
             for other in reports[1:]:
@@ -272,35 +316,37 @@ def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
     return live
 
 
+def money(value) -> Decimal:
+    """A sum of amounts as it comes back from either database, to the cent."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def refresh_stats(campaign_ids: Iterable[int]) -> None:
     """Recount size, countries, losses and dates of these campaigns."""
     ids = sorted(set(campaign_ids))
     now = timezone.now()
+    day = DateField()
     for batch in chunks(ids):
+        where = f"campaign_id IN ({marks(len(batch))})"
         stats = {
-            row["campaign_id"]: row
-            for row in FraudReport.objects.filter(campaign_id__in=batch)
-            .values("campaign_id")
-            .annotate(
-                n=Count("id"), loss=Sum("loss_usd"), first=Min("reported_on"),
-                last=Max("reported_on"),
+            row[0]: row[1:]
+            for row in fetch(
+                "SELECT campaign_id, COUNT(*), SUM(loss_usd), MIN(reported_on), "  # noqa: S608
+                f"MAX(reported_on) FROM {REPORT} WHERE {where} GROUP BY campaign_id", batch,
             )
         }
         countries: dict[int, set[str]] = defaultdict(set)
-        for campaign_id, country in (
-            FraudReport.objects.filter(campaign_id__in=batch)
-            .values_list("campaign_id", "country_id")
-            .distinct()
+        for campaign_id, country in fetch(
+            f"SELECT DISTINCT campaign_id, country_id FROM {REPORT} WHERE {where}",  # noqa: S608
+            batch,
         ):
             countries[campaign_id].add(country)
+        active = fetch(f"SELECT id FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))}) "  # noqa: S608
+                       "AND status = %s", [*batch, Campaign.Status.ACTIVE])
         rows = []
-        for pk in Campaign.objects.filter(pk__in=batch, status=Campaign.Status.ACTIVE
-                                          ).values_list("pk", flat=True):
-            row = stats.get(pk)
-            rows.append((
-                row["n"] if row else 0, (row["loss"] if row else None) or 0,
-                row["first"] if row else None, row["last"] if row else None,
-                ",".join(sorted(countries.get(pk, ()))), now, pk,
-            ))
+        for (pk,) in active:
+            n, loss, first, last = stats.get(pk, (0, None, None, None))
+            rows.append((n, money(loss), day.to_python(first), day.to_python(last),
+                         ",".join(sorted(countries.get(pk, ()))), now, pk))
         update_rows(Campaign, ["report_count", "total_loss_usd", "first_seen", "last_seen",
                                "countries", "updated_at"], rows)

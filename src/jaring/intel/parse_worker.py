@@ -1,0 +1,32 @@
+"""The entry point of the parsing process of a parallel import.
+
+Kept apart from ``importer`` and free of model imports: a spawned process imports
+this module before Django is set up, and only then unpickles its work.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any
+
+DONE = "done"
+
+
+def run(queue: Any, settings_module: str, payload: bytes) -> None:
+    try:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+        import django
+
+        django.setup()
+        from jaring.intel.exchange import FormatError
+        from jaring.intel.importer import parse_batches
+
+        try:
+            for batch in parse_batches(*pickle.loads(payload)):  # noqa: S301 — from our parent
+                queue.put(batch)
+        except FormatError as exc:
+            queue.put(FormatError(str(exc)))
+    except Exception as exc:  # handed to the parent, which raises it
+        queue.put(RuntimeError(f"parsing failed: {exc.__class__.__name__}: {exc}"))
+    queue.put(DONE)
