@@ -56,10 +56,12 @@ def _sighting(world: World, actor: str, variant: str) -> Sighting:
 
 
 def _flagged(world: World, actor: str, variant: str) -> str:
-    indicator = Indicator.objects.create(kind="phone", token=f"matrix-{next(_n)}",
-                                         value=f"+6590{next(_n):06d}", report_count=99,
-                                         status=Indicator.Status.FLAGGED)
-    return f"/api/v1/intel/indicators/{indicator.pk}/review"
+    """A flagged indicator that the actor's country has reported (or, for "other",
+    only another country has: an analyst may not decide on those)."""
+    sighting = _sighting(world, actor, variant)
+    Indicator.objects.filter(pk=sighting.indicator_id).update(status=Indicator.Status.FLAGGED,
+                                                             report_count=99)
+    return f"/api/v1/intel/indicators/{sighting.indicator_id}/review"
 
 
 def _entry(world: World, actor: str, variant: str) -> str:
@@ -131,6 +133,7 @@ ROUTES = [
           roles({Role.INTEL_ANALYST: 200, Role.ADMINISTRATOR: 200}, 403, anonymous=401)),
     Route("POST /api/v1/intel/indicators/{indicator_id}/review",
           roles({Role.INTEL_ANALYST: 200, Role.ADMINISTRATOR: 200}, 403, anonymous=401),
+          other=roles({Role.INTEL_ANALYST: 404, Role.ADMINISTRATOR: 200}, 403, anonymous=401),
           path=_flagged, data={"approve": True, "reason": "matrix"}),
     Route("GET /api/v1/intel/warninglist",
           roles({Role.INTEL_ANALYST: 200, Role.ADMINISTRATOR: 200}, 403, anonymous=401)),

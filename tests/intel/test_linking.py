@@ -175,4 +175,7 @@ def test_counts_kept_incrementally_equal_a_recount():
     assert dict(Indicator.objects.values_list("pk", "report_count")) == kept
     assert dict(Indicator.objects.values_list("pk", "first_seen")) == dates
     report = FraudReport.objects.get(reference=twice.reference)
-    assert [s.indicator.value for s in report.sightings.all()] == ["+6590000001"]
+    from jaring.crypto.cipher import decrypt
+
+    assert [decrypt(report.country_id, s.value_enc) for s in report.sightings.all()] == [
+        "+6590000001"]

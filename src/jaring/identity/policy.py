@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -201,6 +201,19 @@ def check(
     """
     if allowed(user, permission, record):
         return
+    deny(user, permission, record, conceal=conceal, request=request)
+
+
+def deny(
+    user: Any,
+    permission: str,
+    record: Any = None,
+    *,
+    conceal: bool = False,
+    request: Any = None,
+) -> NoReturn:
+    """Refuse, with an audit event: for record rules finer than role and country
+    (such as who may decide on a flagged indicator), applied by the caller."""
     from jaring.audit.services import record_event
 
     record_event(

@@ -41,15 +41,15 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
         )
     if not campaigns:
         return 0
-    existing: dict[tuple[int, str], int] = {}
+    existing: dict[tuple[int, str], tuple[int, int, str, str]] = {}
     for start in range(0, len(campaigns), CHUNK):
         ids = [c[0] for c in campaigns[start:start + CHUNK]]
-        for pk, campaign_id, country in fetch(
-            f"SELECT id, campaign_id, country_id FROM {ALERT} "  # noqa: S608
-            f"WHERE day = %s AND campaign_id IN ({marks(len(ids))})",
+        for pk, campaign_id, country, count, countries, state in fetch(
+            f"SELECT id, campaign_id, country_id, report_count, countries, state "  # noqa: S608
+            f"FROM {ALERT} WHERE day = %s AND campaign_id IN ({marks(len(ids))})",
             [connection.ops.adapt_datefield_value(today), *ids],
         ):
-            existing[(campaign_id, country)] = pk
+            existing[(campaign_id, country)] = (pk, count, countries, state)
     wanted = [(c, country) for c in campaigns for country in c[2].split(",")]
     sequences = iter(next_sequences(len(wanted)))
     now = timezone.now()
@@ -63,9 +63,13 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
         if alert is None:
             new.append((pk, country, today, Alert.State.NEW, now, *facts))
         else:
-            refreshed.append((*facts, alert))
+            # News (more reports, another country) puts a handled alert back in the inbox.
+            alert_id, old_count, old_countries, state = alert
+            if (old_count, old_countries) != (count, countries):
+                state = Alert.State.NEW
+            refreshed.append((*facts, state, alert_id))
     fields = ["sequence", "report_count", "countries", "total_loss_usd", "first_seen",
               "last_seen", "updated_at"]
     insert_rows(Alert, ["campaign", "country", "day", "state", "created_at", *fields], new)
-    update_rows(Alert, fields, refreshed)
+    update_rows(Alert, [*fields, "state"], refreshed)
     return len(wanted)

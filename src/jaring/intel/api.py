@@ -7,11 +7,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from jaring.identity import policy
 from jaring.intel import queries, services, visibility
 from jaring.intel.export import export_document
+from jaring.intel.indicators import IndicatorKind
 from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting, WarninglistEntry
 from jaring.intel.schemas import (
     AlertFeedOut,
@@ -30,19 +31,21 @@ from jaring.intel.schemas import (
     WarninglistIn,
     WarninglistOut,
 )
+from jaring.intel.sharing import TLP
+from jaring.reference.models import Country, ScamType
 
 router = Router(tags=["intel"])
 
 
 class ReportFilters(Schema):
-    country: str | None = None
-    scam_type: str | None = None
-    campaign: str | None = None
+    country: str | None = Field(None, pattern="^[A-Za-z]{2}$")
+    scam_type: str | None = Field(None, max_length=40)
+    campaign: str | None = Field(None, max_length=20)
     since: datetime.date | None = None
     until: datetime.date | None = None
-    tlp: str | None = None
-    limit: int = 50
-    offset: int = 0
+    tlp: TLP | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 def _codes(campaign_ids: set[int]) -> list[str]:
@@ -72,6 +75,10 @@ def submit_report(request: HttpRequest, body: ReportIn):
 @router.get("/reports", response=list[ReportOut], summary="Reports you may see")
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
     policy.check(request.user, "intel.shared.view", request=request)
+    if filters.scam_type and not ScamType.objects.filter(pk=filters.scam_type).exists():
+        raise ValidationError({"scam_type": f"unknown scam type {filters.scam_type!r}"})
+    if filters.country and not Country.objects.filter(pk=filters.country.upper()).exists():
+        raise ValidationError({"country": f"unknown country {filters.country!r}"})
     campaign = None
     if filters.campaign:
         campaign = services.campaign_by_code(filters.campaign)
@@ -82,8 +89,8 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
         request.user, country=filters.country, scam_type=filters.scam_type, campaign=campaign,
         since=filters.since, until=filters.until, tlp=filters.tlp,
     )[offset:offset + limit])
-    access = queries.access_map(request.user, rows)
-    return [queries.report_dict(request.user, r, access[r.pk]) for r in rows]
+    return queries.shown_reports(request.user, rows, action="intel.reports.view_shared",
+                                 request=request)
 
 
 @router.get("/reports/{report_id}", response=ReportDetailOut, summary="One report")
@@ -101,9 +108,10 @@ def get_report(request: HttpRequest, report_id: int):
 
 @router.get("/search", response=SearchOut,
             summary="Find every report and campaign with an indicator, pasted as it comes")
-def search(request: HttpRequest, q: str, kind: str | None = None):
+def search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=2000),
+           kind: IndicatorKind | None = None):
     policy.check(request.user, "intel.shared.view", request=request)
-    return vars(queries.search(request.user, q, kind))
+    return vars(queries.search(request.user, q, kind, request=request))
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns you may see")
@@ -125,7 +133,7 @@ def get_campaign(request: HttpRequest, code: str):
         raise Http404
     if not visibility.campaign_visible(request.user, campaign):
         policy.check(request.user, "intel.report.view", campaign, conceal=True, request=request)
-    return queries.campaign_detail(request.user, campaign)
+    return queries.campaign_detail(request.user, campaign, request=request)
 
 
 @router.get("/alerts", response=AlertFeedOut,
@@ -136,7 +144,7 @@ def alert_feed(request: HttpRequest, after: int = 0, limit: int = 100):
     rows = list(queries.alerts_for(request.user).filter(sequence__gt=after)
                 .order_by("sequence")[:limit])
     return {
-        "alerts": [queries.alert_dict(request.user, a) for a in rows],
+        "alerts": queries.alert_dicts(request.user, rows, request=request),
         "next_after": rows[-1].sequence if rows else after,
     }
 
@@ -182,7 +190,7 @@ def export(request: HttpRequest, format: str = "stix", campaign: str | None = No
             summary="Indicators over the fan-out cap, awaiting review")
 def flagged(request: HttpRequest):
     policy.check(request.user, "intel.indicator.review", request=request)
-    rows = Indicator.objects.filter(status=Indicator.Status.FLAGGED).order_by("-report_count")
+    rows = queries.flagged_for(request.user)
     return [{"id": i.pk, "kind": i.kind, "value": i.value or "(restricted)",
              "report_count": i.report_count, "status": i.status} for i in rows[:500]]
 
@@ -192,6 +200,9 @@ def flagged(request: HttpRequest):
 def review(request: HttpRequest, indicator_id: int, body: ReviewIn):
     policy.check(request.user, "intel.indicator.review", request=request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
+    if not services.may_review(request.user, indicator):
+        policy.deny(request.user, "intel.indicator.review", indicator, conceal=True,
+                    request=request)
     services.review_flagged(request.user, indicator, approve=body.approve, reason=body.reason)
     indicator.refresh_from_db()
     return {"id": indicator.pk, "kind": indicator.kind, "value": indicator.value or "(restricted)",

@@ -120,13 +120,15 @@ def intel(ctx: BenchContext) -> list[Figure]:
         path = Path(scratch) / "reports.jsonl"
         with ctx.stage(f"Generating {reports:,} reports"):
             sample = _generate(path, reports)
-        with ctx.stage("Timing the sqlite3 executemany floor"):
-            floor = _floor(path)
         with ctx.stage(f"Importing {reports:,} reports"):
             start = time.perf_counter()
             summary = run_import(path)
             elapsed = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # The storing process and the parsing process it started, both at their peak.
+        peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        with ctx.stage("Timing the sqlite3 executemany floor"):
+            floor = _floor(path)
     with ctx.stage(f"Submitting {len(sample)} reports through the API"):
         timings = _api_latency(sample)
     with ctx.stage("Rebuilding every campaign"):
@@ -140,7 +142,8 @@ def intel(ctx: BenchContext) -> list[Figure]:
                "reports/s", goal=10_000),
         Figure("Import time over the sqlite3 executemany floor", elapsed / floor, "times",
                goal=None),
-        Figure("Peak memory of the import", peak_mb, "MB", goal=1024, higher_is_better=False),
+        Figure("Peak memory of the import (both processes)", peak_mb, "MB", goal=1024,
+               higher_is_better=False),
         Figure(f"API submission p95 ({reports:,} stored)", percentile(timings, 0.95), "ms",
                goal=50, higher_is_better=False),
         Figure(f"Campaign rebuild ({reports:,} reports)", rebuild, "s",

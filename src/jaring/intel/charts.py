@@ -1,7 +1,7 @@
 """Vega-Lite specifications for the campaign page, built with Altair.
 
-Only what the viewer may see goes into a chart: the specs are built from the
-sharing-filtered campaign detail, never from the raw tables.
+Only what the viewer may see goes into a chart: the rows come from the
+sharing-filtered report query, never from the raw tables.
 """
 
 from __future__ import annotations
@@ -17,20 +17,20 @@ WIDTH = "container"
 COUNTRY_SCALE = alt.Scale(domain=list(COUNTRY_COLOURS), range=list(COUNTRY_COLOURS.values()))
 
 
-def _frame(detail: dict) -> list[dict[str, Any]]:
+MAX_ROWS = 20_000
+
+
+def _frame(rows: list[tuple]) -> list[dict[str, Any]]:
+    """(country, reported_on, loss_usd, scam_type) rows the viewer may see, as chart data."""
     return [
-        {
-            "country": r["country"],
-            "reported_on": r["reported_on"].isoformat(),
-            "loss_usd": float(r["loss_usd"] or 0),
-            "scam_type": r["scam_type"],
-        }
-        for r in detail["reports"]
+        {"country": country, "reported_on": day.isoformat(), "loss_usd": float(loss or 0),
+         "scam_type": scam_type}
+        for country, day, loss, scam_type in rows
     ]
 
 
-def timeline(campaign: Any, detail: dict) -> dict:
-    data = alt.Data(values=_frame(detail))
+def timeline(rows: list[tuple]) -> dict:
+    data = alt.Data(values=_frame(rows))
     chart = (
         alt.Chart(data, title="Reports per week")
         .mark_bar()
@@ -45,8 +45,8 @@ def timeline(campaign: Any, detail: dict) -> dict:
     return chart.to_dict()
 
 
-def losses_by_country(campaign: Any, detail: dict) -> dict:
-    data = alt.Data(values=_frame(detail))
+def losses_by_country(rows: list[tuple]) -> dict:
+    data = alt.Data(values=_frame(rows))
     chart = (
         alt.Chart(data, title="Reported losses by country (USD)")
         .mark_bar()

@@ -212,6 +212,11 @@ def run_import(
 
     def store(batch: Batch) -> None:
         with transaction.atomic():
+            # A second run of the same file may have stored this batch meanwhile.
+            done = ImportJob.objects.select_for_update().values_list(
+                "rows_done", flat=True).get(pk=job.pk)
+            if done >= batch.last_line:
+                return
             result = ingest(batch.items, created_by=actor, rates=rates)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(job=job, line=e.line or 0, field=e.field[:100],

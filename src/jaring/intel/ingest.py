@@ -20,10 +20,10 @@ from django.db.models import Count, DateField, Max, Min
 from django.utils import timezone
 
 from jaring.core.bulk import fetch, insert_rows, marks, update_rows
-from jaring.crypto.cipher import encrypt, keyed_token
+from jaring.crypto.cipher import decrypt, encrypt, keyed_token
 from jaring.intel import alerts, linking
 from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
-from jaring.intel.sharing import stores_raw_value
+from jaring.intel.sharing import REGION_WIDE, stores_raw_value
 from jaring.intel.validation import ReportInput
 from jaring.reference.models import ExchangeRate
 
@@ -234,15 +234,22 @@ def _replace_sightings(
                 row.value = reveal[row.pk] = n.value
             wanted[(report_id, row.pk, indicator.role)] = (item.country, n.value)
     resplit: set[int] = set()
+    # An analyst's "this link is wrong" is about a report and an indicator; it must
+    # survive the report being sent again, even with the indicator in another role.
+    unlinked: dict[tuple[int, int], str] = {}
     if updated:
         stale: list[int] = []
         for start in range(0, len(updated), linking.CHUNK):
-            for pk, report_id, indicator_id, role, campaign_id in Sighting.objects.filter(
-                report_id__in=updated[start:start + linking.CHUNK]
-            ).values_list("pk", "report_id", "indicator_id", "role", "report__campaign_id"):
+            for pk, report_id, indicator_id, role, campaign_id, linkable, why in (
+                Sighting.objects.filter(report_id__in=updated[start:start + linking.CHUNK])
+                .values_list("pk", "report_id", "indicator_id", "role",
+                             "report__campaign_id", "linkable", "unlinked_reason")
+            ):
+                if not linkable:
+                    unlinked[(report_id, indicator_id)] = why
                 key = (report_id, indicator_id, role)
                 if key in wanted:
-                    del wanted[key]  # already there; keeps an analyst's unlink mark
+                    del wanted[key]  # already there, mark and all
                 else:
                     stale.append(pk)
                     recount.add(indicator_id)
@@ -252,7 +259,8 @@ def _replace_sightings(
             Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
     insert_rows(
         Sighting, ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"],
-        [(report_id, indicator_id, role, encrypt(country, value), True, "")
+        [(report_id, indicator_id, role, encrypt(country, value),
+          (report_id, indicator_id) not in unlinked, unlinked.get((report_id, indicator_id), ""))
          for (report_id, indicator_id, role), (country, value) in wanted.items()],
         ignore_conflicts=True,
     )
@@ -323,7 +331,25 @@ def refresh_indicators(indicator_ids: set[int]) -> set[int]:
         update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], changed)
         if newly_flagged:
             resplit.update(_campaigns_holding(newly_flagged))
+        _recompute_values(batch)
     return resplit
+
+
+def _recompute_values(indicator_ids: list[int]) -> None:
+    """Keep an indicator's public value only while a region-wide report still holds it
+    (a report can drop the indicator, or move to a stricter sharing level)."""
+    public: dict[int, tuple[str, str]] = {}
+    for indicator_id, country, sealed in Sighting.objects.filter(
+        indicator_id__in=indicator_ids, report__tlp__in=REGION_WIDE
+    ).values_list("indicator_id", "report__country_id", "value_enc"):
+        public.setdefault(indicator_id, (country, sealed))
+    rows = []
+    for pk, value in Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "value"):
+        if pk not in public and value:
+            rows.append(("", pk))
+        elif pk in public and not value:
+            rows.append((decrypt(*public[pk]) or "", pk))
+    update_rows(Indicator, ["value"], rows)
 
 
 @transaction.atomic
@@ -332,6 +358,7 @@ def ingest(items: list[ReportInput], *, created_by=None, rates: RateTable | None
     """Store a batch of checked reports, match them, update campaigns and alert."""
     if not items:
         return IngestResult()
+    linking.lock()
     now = timezone.now()
     rates = rates or RateTable()
     report_ids, created, updated = _store_reports(items, created_by, rates, now)

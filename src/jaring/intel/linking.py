@@ -19,7 +19,7 @@ from django.db.models import DateField
 from django.utils import timezone
 
 from jaring.core.bulk import fetch, insert_rows, marks, update_rows
-from jaring.intel.models import Campaign, FraudReport, Indicator, Sighting
+from jaring.intel.models import Campaign, FeedSequence, FraudReport, Indicator, Sighting
 
 LINKING_STATUSES = (Indicator.Status.ACTIVE, Indicator.Status.APPROVED)
 CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
@@ -85,6 +85,17 @@ def _linkable_sightings(column: str, ids: list[int]) -> list[tuple[int, int]]:
         "AND i.status IN (%s, %s)",
         [*ids, True, *LINKING_STATUSES],
     )
+
+
+def lock() -> None:
+    """Serialise every change to links, indicator counts and statuses.
+
+    Taken first in each such transaction: without it two concurrent imports could
+    both read an indicator's count (or a warninglisting could race an import) and
+    the later write would undo the earlier. SQLite serialises writers anyway; on
+    PostgreSQL this row lock does it.
+    """
+    FeedSequence.objects.select_for_update().get_or_create(name="linking")
 
 
 def _campaign_for_anchor(anchor: int) -> Campaign:
@@ -285,6 +296,7 @@ def components(progress: Callable[[int], None] | None = None) -> dict[int, int]:
 @transaction.atomic
 def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
     """Recompute every campaign from the sightings alone."""
+    lock()
     anchor_of = components(progress)
     by_anchor: dict[int, list[int]] = defaultdict(list)
     for report, anchor in anchor_of.items():

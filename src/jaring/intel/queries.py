@@ -56,11 +56,37 @@ def report_dict(user: Any, report: FraudReport, access: str) -> dict[str, Any]:
     }
 
 
+MAX_AUDITED_IDS = 500
+
+
+def audit_shared(user: Any, reports: list[FraudReport], access: dict[int, str], *,
+                 action: str, request: Any = None, **detail: Any) -> None:
+    """One audit event per view that shows another member state's reports."""
+    foreign = [r.pk for r in reports if access.get(r.pk) == visibility.SHARED]
+    if foreign:
+        record_event(action, actor=user, request=request, detail={
+            "reports": foreign[:MAX_AUDITED_IDS], "count": len(foreign),
+            "countries": sorted({r.country_id for r in reports
+                                 if access.get(r.pk) == visibility.SHARED}),
+            **detail,
+        })
+
+
+def shown_reports(user: Any, reports: list[FraudReport], *, action: str,
+                  request: Any = None, **detail: Any) -> list[dict[str, Any]]:
+    """Reports as this user may see them, the cross-border ones audited."""
+    access = access_map(user, reports)
+    audit_shared(user, reports, access, action=action, request=request, **detail)
+    return [report_dict(user, r, access[r.pk]) for r in reports]
+
+
 def report_detail(user: Any, report: FraudReport, access: str, *, request: Any = None
                   ) -> dict[str, Any]:
-    """Adds the report's own-country details; reading personal data is audited."""
+    """Adds the report's own-country details; reading personal data is audited, and
+    so is every opening of another member state's report."""
     out = report_dict(user, report, access)
     if access != visibility.FULL:
+        record_event("intel.report.view_shared", actor=user, target=report, request=request)
         return out
     country = report.country_id
     out.update({
@@ -126,12 +152,15 @@ def campaign_dict(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def campaign_detail(user: Any, campaign: Campaign) -> dict[str, Any]:
+MAX_CAMPAIGN_REPORTS = 500
+
+
+def campaign_detail(user: Any, campaign: Campaign, *, request: Any = None) -> dict[str, Any]:
     members = FraudReport.objects.filter(campaign=campaign)
-    reports = list(visible_report_list(user, campaign=campaign))
-    access = access_map(user, reports)
+    reports = list(visible_report_list(user, campaign=campaign)[:MAX_CAMPAIGN_REPORTS])
     out = campaign_dict(campaign)
-    out["reports"] = [report_dict(user, r, access[r.pk]) for r in reports]
+    out["reports"] = shown_reports(user, reports, action="intel.campaign.view_shared",
+                                   request=request, campaign=campaign.code)
     out["shared_indicators"] = [
         {"kind": i.kind, "value": value, "reports": n}
         for i, value, n in visibility.shared_indicators(user, campaign)
@@ -164,7 +193,11 @@ class SearchResult:
     match_notices: list[dict] = field(default_factory=list)
 
 
-def search(user: Any, query: str, kind: str | None = None) -> SearchResult:
+MAX_SEARCH_REPORTS = 200
+
+
+def search(user: Any, query: str, kind: str | None = None, *, request: Any = None
+           ) -> SearchResult:
     """Find every report and campaign with an indicator, however messily it was pasted."""
     result = SearchResult(query=query.strip())
     if not result.query:
@@ -185,20 +218,22 @@ def search(user: Any, query: str, kind: str | None = None) -> SearchResult:
         return result
     tokens = {indicator_token(c.kind, c.value): c for c in candidates}
     found = list(Indicator.objects.filter(token__in=list(tokens)))
-    chosen = candidates[0]
-    if found:
-        chosen = tokens[found[0].token]
-        result.status = found[0].get_status_display()
+    chosen = tokens[found[0].token] if found else candidates[0]
     result.kind, result.value = chosen.kind, chosen.value
     if not found:
         return result
     holders = FraudReport.objects.filter(sightings__indicator__in=found).distinct()
-    reports = list(_report_queryset(visibility.visible_reports(user, holders)))
-    access = access_map(user, reports)
-    result.reports = [report_dict(user, r, access[r.pk]) for r in reports]
+    reports = list(_report_queryset(visibility.visible_reports(user, holders))
+                   [:MAX_SEARCH_REPORTS])
+    result.reports = shown_reports(user, reports, action="intel.search.view_shared",
+                                   request=request)
     campaign_ids = {r.campaign_id for r in reports if r.campaign_id}
     result.campaigns = [campaign_dict(c) for c in Campaign.objects.filter(pk__in=campaign_ids)]
     result.match_notices = [vars(n) for n in visibility.match_notices(user, holders)]
+    # Only what the viewer may already see says anything about the indicator itself.
+    if result.reports or result.match_notices or \
+            found[0].status == Indicator.Status.WARNINGLISTED:
+        result.status = found[0].get_status_display()
     return result
 
 
@@ -211,8 +246,27 @@ def live_campaign(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def alert_dict(user: Any, alert: Alert) -> dict[str, Any]:
-    campaign = live_campaign(alert.campaign)
+def alert_dicts(user: Any, alerts: list[Alert], *, request: Any = None) -> list[dict[str, Any]]:
+    """Alerts as the user may see them; campaigns shared by several alerts are read once,
+    and the delivery of other countries' indicators is audited."""
+    cache: dict[int, tuple[Campaign, list[dict]]] = {}
+    out = [alert_dict(user, alert, cache) for alert in alerts]
+    if out:
+        record_event("intel.alerts.view", actor=user, request=request,
+                     detail={"alerts": [a.pk for a in alerts][:MAX_AUDITED_IDS]})
+    return out
+
+
+def alert_dict(user: Any, alert: Alert,
+               cache: dict[int, tuple[Campaign, list[dict]]] | None = None) -> dict[str, Any]:
+    cache = {} if cache is None else cache
+    if alert.campaign_id not in cache:
+        campaign = live_campaign(alert.campaign)
+        cache[alert.campaign_id] = (campaign, [
+            {"kind": i.kind, "value": value, "reports": n}
+            for i, value, n in visibility.shared_indicators(user, campaign)
+        ])
+    campaign, shared = cache[alert.campaign_id]
     return {
         "id": alert.pk,
         "sequence": alert.sequence,
@@ -225,10 +279,7 @@ def alert_dict(user: Any, alert: Alert) -> dict[str, Any]:
         "total_loss_usd": alert.total_loss_usd,
         "first_seen": alert.first_seen,
         "last_seen": alert.last_seen,
-        "shared_indicators": [
-            {"kind": i.kind, "value": value, "reports": n}
-            for i, value, n in visibility.shared_indicators(user, campaign)
-        ],
+        "shared_indicators": shared,
     }
 
 
@@ -237,3 +288,14 @@ def alerts_for(user: Any) -> QuerySet:
     if not country:
         return Alert.objects.none()
     return Alert.objects.filter(country_id=country).select_related("campaign")
+
+
+def flagged_for(user: Any) -> QuerySet:
+    """Indicators over the fan-out cap that this user may decide on (see services)."""
+    rows = Indicator.objects.filter(status=Indicator.Status.FLAGGED).order_by("-report_count")
+    if getattr(user, "role", None) == "administrator":
+        return rows
+    country = visibility.viewer_country(user)
+    if not country:
+        return rows.none()
+    return rows.filter(sightings__report__country_id=country).distinct()

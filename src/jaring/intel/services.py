@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import record_event
-from jaring.intel import linking
+from jaring.identity.roles import Role
+from jaring.intel import alerts, linking
 from jaring.intel.indicators import InvalidIndicator, normalise
 from jaring.intel.ingest import IngestResult, indicator_token, ingest, refresh_indicators
 from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting, WarninglistEntry
@@ -47,12 +49,21 @@ def submit_report(user: Any, raw: dict, *, organisation=None) -> tuple[FraudRepo
     return report, result
 
 
+def _relink(report_ids: list[int]) -> set[int]:
+    """Link these reports again and alert as a new report would."""
+    changed = linking.link(report_ids)
+    linking.refresh_stats(changed)
+    alerts.raise_for(changed, today=timezone.localdate())
+    return changed
+
+
 @transaction.atomic
 def mark_link_wrong(user: Any, sighting: Sighting, reason: str) -> set[int]:
     """An analyst says this indicator does not connect this report: the campaign splits."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "say why the link is wrong"})
+    linking.lock()
     sighting = Sighting.objects.select_for_update().select_related("report").get(pk=sighting.pk)
     if not sighting.linkable:
         return set()
@@ -71,6 +82,7 @@ def mark_link_wrong(user: Any, sighting: Sighting, reason: str) -> set[int]:
 
 @transaction.atomic
 def restore_link(user: Any, sighting: Sighting) -> set[int]:
+    linking.lock()
     sighting = Sighting.objects.select_for_update().get(pk=sighting.pk)
     if sighting.linkable:
         return set()
@@ -78,8 +90,7 @@ def restore_link(user: Any, sighting: Sighting) -> set[int]:
     sighting.unlinked_by = None
     sighting.unlinked_reason = ""
     sighting.save(update_fields=["linkable", "unlinked_by", "unlinked_reason"])
-    changed = linking.link([sighting.report_id])
-    linking.refresh_stats(changed)
+    changed = _relink([sighting.report_id])
     record_event("intel.link.restore", actor=user, target=sighting.report,
                  detail={"sighting": sighting.pk, "campaigns": sorted(changed)})
     return changed
@@ -108,6 +119,7 @@ def add_to_warninglist(user: Any, kind: str, value: str, reason: str) -> Warning
     except (KeyError, ValueError) as exc:
         raise ValidationError({"kind": str(exc)}) from None
     token = indicator_token(normalised.kind, normalised.value)
+    linking.lock()
     entry, created = WarninglistEntry.objects.get_or_create(
         token=token,
         defaults={"kind": normalised.kind, "value": normalised.value,
@@ -129,6 +141,7 @@ def add_to_warninglist(user: Any, kind: str, value: str, reason: str) -> Warning
 
 @transaction.atomic
 def remove_from_warninglist(user: Any, entry: WarninglistEntry) -> set[int]:
+    linking.lock()
     indicator = Indicator.objects.select_for_update().filter(token=entry.token).first()
     record_event("intel.warninglist.remove", actor=user, target=entry,
                  detail={"kind": entry.kind})
@@ -141,15 +154,21 @@ def remove_from_warninglist(user: Any, entry: WarninglistEntry) -> set[int]:
         refresh_indicators({indicator.pk})
         indicator.refresh_from_db()
         if indicator.links:
-            changed = linking.link(_reports_of_indicator(indicator))
-            linking.refresh_stats(changed)
+            changed = _relink(_reports_of_indicator(indicator))
     return changed
 
 
 @transaction.atomic
 def review_flagged(user: Any, indicator: Indicator, *, approve: bool, reason: str) -> set[int]:
-    """Decide on an indicator over the fan-out cap: let it link, or warninglist it."""
+    """Decide on an indicator over the fan-out cap: let it link, or warninglist it.
+
+    An analyst decides only on indicators their own country has reported: approving a
+    value seen only in other countries' restricted reports would link those reports
+    across borders on a say-so from outside."""
+    linking.lock()
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    if not may_review(user, indicator):
+        raise PermissionDenied("intel.indicator.review")
     if indicator.status != Indicator.Status.FLAGGED:
         raise ValidationError({"indicator": "only a flagged indicator awaits review"})
     if not reason.strip():
@@ -158,8 +177,7 @@ def review_flagged(user: Any, indicator: Indicator, *, approve: bool, reason: st
     if approve:
         indicator.status = Indicator.Status.APPROVED
         indicator.save(update_fields=["status"])
-        changed = linking.link(_reports_of_indicator(indicator))
-        linking.refresh_stats(changed)
+        changed = _relink(_reports_of_indicator(indicator))
     else:
         if not indicator.value:
             raise ValidationError({"indicator": "a value seen only in restricted reports cannot "
@@ -203,9 +221,17 @@ def rebuild_campaigns(progress=None) -> set[int]:
     return live
 
 
+def may_review(user: Any, indicator: Indicator) -> bool:
+    if getattr(user, "role", None) == Role.ADMINISTRATOR:
+        return True
+    country = getattr(user, "country_code", None)
+    return bool(country) and Sighting.objects.filter(
+        indicator=indicator, report__country_id=country).exists()
+
+
 def campaign_by_code(code: str) -> Campaign | None:
     text = code.strip().upper().removeprefix("C-")
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", text):
         return None
     campaign = Campaign.objects.filter(anchor_report_id=int(text)).first()
     if campaign is None:

@@ -38,5 +38,7 @@ def visible_abroad(tlp: str, *, viewer_in_campaign: bool) -> bool:
 
 
 def stores_raw_value(tlp: str) -> bool:
-    """Whether an indicator value from a report at this level may sit unencrypted."""
-    return tlp not in RESTRICTED
+    """Whether an indicator value from a report at this level may sit unencrypted on
+    the indicator, where anyone allowed to see the indicator may read it: only the
+    levels that share region-wide."""
+    return tlp in REGION_WIDE

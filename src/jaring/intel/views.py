@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -71,7 +73,10 @@ def report_new(request: AuthenticatedRequest) -> HttpResponse:
 @requires("intel.shared.view")
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # An invalid filter shows the form's error and no rows, never the unfiltered list.
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        filters = form.cleaned_data if form.is_valid() else {"campaign": "-"}
     campaign = None
     if filters.get("campaign"):
         campaign = services.campaign_by_code(filters["campaign"])
@@ -83,12 +88,13 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
     if filters.get("campaign") and campaign is None:
         rows = rows.none()
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    country = visibility.viewer_country(request.user)
+    reports = queries.shown_reports(request.user, list(page.object_list),
+                                    action="intel.reports.view_shared", request=request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "intel/report_list.html", {
-        "form": form, "page": page, "viewer_country": country, "query": query.urlencode(),
-    })
+        "form": form, "page": page, "reports": reports, "query": query.urlencode(),
+    }, status=400 if form.errors else 200)
 
 
 @requires("intel.shared.view")
@@ -127,7 +133,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     result = None
     if form.is_valid() and form.cleaned_data["q"]:
         result = queries.search(request.user, form.cleaned_data["q"],
-                                form.cleaned_data["kind"] or None)
+                                form.cleaned_data["kind"] or None, request=request)
     template = "intel/_search_results.html" if request.headers.get("HX-Request") \
         else "intel/search.html"
     return render(request, template, {"form": form, "result": result})
@@ -149,7 +155,7 @@ def campaign_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     campaign = _campaign_or_404(request, code)
     if campaign.code != code.upper():
         return redirect("intel:campaign", code=campaign.code)
-    detail = queries.campaign_detail(request.user, campaign)
+    detail = queries.campaign_detail(request.user, campaign, request=request)
     return render(request, "intel/campaign_detail.html", {
         "campaign": campaign, "detail": detail,
         "graph": graph.campaign_graph(request.user, campaign, detail),
@@ -162,8 +168,10 @@ def campaign_chart(request: AuthenticatedRequest, code: str, name: str) -> JsonR
     builders = {"timeline": charts.timeline, "losses": charts.losses_by_country}
     if name not in builders:
         raise Http404
-    detail = queries.campaign_detail(request.user, campaign)
-    return JsonResponse(builders[name](campaign, detail))
+    rows = list(visibility.visible_reports(request.user, FraudReport.objects.filter(
+        campaign=campaign)).values_list("country_id", "reported_on", "loss_usd", "scam_type_id")
+        .order_by()[:charts.MAX_ROWS])
+    return JsonResponse(builders[name](rows))
 
 
 @requires("intel.exchange")
@@ -207,7 +215,13 @@ def alert_state(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def flagged(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
-        indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator"))
+        chosen = request.POST.get("indicator", "")
+        if not chosen.isdecimal():
+            return HttpResponseBadRequest("indicator: not an indicator id")
+        indicator = get_object_or_404(Indicator, pk=int(chosen))
+        if not services.may_review(request.user, indicator):
+            policy.deny(request.user, "intel.indicator.review", indicator, conceal=True,
+                        request=request)
         form = ReasonForm(request.POST)
         if form.is_valid():
             try:
@@ -221,8 +235,8 @@ def flagged(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.error(request, "Say why.")
         return redirect("intel:flagged")
-    rows = Indicator.objects.filter(status=Indicator.Status.FLAGGED).order_by("-report_count")
-    return render(request, "intel/flagged.html", {"indicators": rows[:500]})
+    return render(request, "intel/flagged.html",
+                  {"indicators": queries.flagged_for(request.user)[:500]})
 
 
 @requires("intel.warninglist.view")
@@ -232,8 +246,11 @@ def warninglist(request: AuthenticatedRequest) -> HttpResponse:
     form = WarninglistForm(request.POST or None)
     if request.method == "POST":
         policy.check(request.user, "intel.warninglist.manage", request=request)
-        if request.POST.get("remove"):
-            entry = get_object_or_404(WarninglistEntry, pk=request.POST["remove"])
+        if "remove" in request.POST:
+            chosen = request.POST["remove"]
+            if not chosen.isdecimal():
+                return HttpResponseBadRequest("remove: not a warninglist entry id")
+            entry = get_object_or_404(WarninglistEntry, pk=int(chosen))
             services.remove_from_warninglist(request.user, entry)
             messages.success(request, f"{entry.value} removed from the warninglist.")
             return redirect("intel:warninglist")

@@ -67,13 +67,11 @@ def visible_sightings(user: Any, base: QuerySet | None = None) -> QuerySet:
 
 
 def sighting_value(user: Any, sighting: Sighting) -> str:
-    """The canonical value as this user may see it (decrypting their own country's)."""
+    """The canonical value of a sighting the user may see (callers pass only sightings
+    of visible reports): public values from the indicator, others decrypted."""
     if sighting.indicator.value:
         return sighting.indicator.value
-    country = viewer_country(user)
-    if country and sighting.report.country_id == country:
-        return decrypt(country, sighting.value_enc) or ""
-    return ""
+    return decrypt(sighting.report.country_id, sighting.value_enc) or ""
 
 
 @dataclass(frozen=True)
