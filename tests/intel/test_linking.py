@@ -179,3 +179,43 @@ def test_counts_kept_incrementally_equal_a_recount():
 
     assert [decrypt(report.country_id, s.value_enc) for s in report.sightings.all()] == [
         "+6590000001"]
+
+
+def test_campaign_figures_added_up_equal_a_recount():
+    import datetime
+
+    from jaring.intel import services
+    from jaring.intel.ingest import ingest
+    from jaring.intel.models import Sighting
+    from jaring.intel.synthetic import COUNTRY_WEIGHTS, Generator
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.factories import make_user
+    from tests.intel.factories import centre
+
+    orgs = {c: centre(c) for c in COUNTRY_WEIGHTS}
+    start = datetime.date.today() - datetime.timedelta(days=90)
+    items = []
+    for record in Generator(seed=8, reports=600, start=start, days=80):
+        org = orgs[record["country"]]
+        items.append(parse_report(record, vocabulary=Vocabulary(), organisation_id=org.pk,
+                                  country=org.country_id)[0])
+    for at in range(0, 400, 100):
+        ingest(items[at:at + 100])
+    # Some reports sent again with another loss, some links marked wrong, then more.
+    for item in items[10:30]:
+        item.loss_amount = (item.loss_amount or 0) + 100
+    ingest(items[10:30])
+    analyst = make_user("intel_analyst", "SG")
+    for sighting in Sighting.objects.filter(report__campaign__isnull=False)[:5]:
+        services.mark_link_wrong(analyst, sighting, "review")
+    ingest(items[400:])
+
+    def figures():
+        return sorted(Campaign.objects.filter(status="active").values_list(
+            "pk", "report_count", "total_loss_usd", "first_seen", "last_seen", "countries"))
+
+    kept = figures()
+    linking.refresh_stats(Campaign.objects.values_list("pk", flat=True))
+    assert figures() == kept
+    assert sum(row[1] for row in kept) == FraudReport.objects.filter(
+        campaign__isnull=False).count()

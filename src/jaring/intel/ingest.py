@@ -367,9 +367,15 @@ def ingest(items: list[ReportInput], *, created_by=None, rates: RateTable | None
     resplit |= _count_additions(indicators, additions, skip=recount)
     if recount:
         resplit |= refresh_indicators(recount)
-    changed = linking.resplit(resplit) if resplit else set()
+    # Campaigns whose figures may be stale: split ones, and those holding a report
+    # that changed. They are recounted before linking adds to their figures.
+    stale = linking.resplit(resplit) if resplit else set()
+    for start in range(0, len(updated), linking.CHUNK):
+        stale.update(FraudReport.objects.filter(
+            pk__in=updated[start:start + linking.CHUNK], campaign__isnull=False,
+        ).values_list("campaign_id", flat=True))
+    linking.refresh_stats(stale)
     grown = linking.link(sorted(set(report_ids)))
-    changed |= grown
-    linking.refresh_stats(changed)
+    changed = stale | grown
     alerted = alerts.raise_for(grown, today=timezone.localdate())
     return IngestResult(created=created, updated=updated, campaigns=changed, alerts=alerted)

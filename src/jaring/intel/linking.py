@@ -10,8 +10,10 @@ union-find below always keeps the smallest id as the root, the incremental path
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -136,11 +138,32 @@ def _others(indicator_ids: list[int], given: list[int]) -> Iterator[tuple[int, i
         )
 
 
+@dataclass
+class Stats:
+    """A campaign's figures, which add up when campaigns merge or reports join."""
+
+    count: int = 0
+    loss: Decimal = Decimal(0)
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    countries: set[str] = field(default_factory=set)
+
+    def add(self, count: int, loss, first, last, countries: Iterable[str]) -> None:
+        self.count += count
+        self.loss += money(loss)
+        if first is not None:
+            self.first = first if self.first is None else min(self.first, first)
+        if last is not None:
+            self.last = last if self.last is None else max(self.last, last)
+        self.countries.update(countries)
+
+
 def link(report_ids: Iterable[int]) -> set[int]:
     """Merge the components these reports now touch; return the campaigns changed.
 
-    Existing campaigns enter the union-find as one node each (their anchor), so
-    the work is proportional to what the new reports touch, not to campaign size.
+    Existing campaigns enter the union-find as one node each (their anchor), and
+    their figures are added rather than recounted, so the work is proportional to
+    what the new reports touch, not to the size of the campaigns they join.
     """
     report_ids = sorted(set(report_ids))
     by_indicator: dict[int, set[int]] = defaultdict(set)
@@ -153,16 +176,22 @@ def link(report_ids: Iterable[int]) -> set[int]:
 
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
+    facts: dict[int, tuple] = {}  # a loose report's own figures
+    day = DateField()
     for batch in chunks(sorted(involved)):
         rows = fetch(
-            f"SELECT r.id, r.campaign_id, c.anchor_report_id FROM {REPORT} r "  # noqa: S608
+            "SELECT r.id, r.campaign_id, c.anchor_report_id, r.country_id, "  # noqa: S608
+            f"r.loss_usd, r.reported_on FROM {REPORT} r "
             f"LEFT JOIN {CAMPAIGN} c ON c.id = r.campaign_id "
             f"WHERE r.id IN ({marks(len(batch))})", batch,
         )
-        for pk, campaign_id, anchor in rows:
+        for pk, campaign_id, anchor, country, loss, reported in rows:
             node_of[pk] = anchor if campaign_id else pk
             if campaign_id:
                 campaign_of_anchor[anchor] = campaign_id
+            else:
+                reported = day.to_python(reported)
+                facts[pk] = (1, loss, reported, reported, [country])
 
     uf = UnionFind()
     for reports in by_indicator.values():
@@ -184,6 +213,7 @@ def link(report_ids: Iterable[int]) -> set[int]:
                 loose.append((target, node))
             elif existing != target:
                 absorbed.append((target, existing))
+    _grow(components, targets, campaign_of_anchor, facts)
     update_rows(FraudReport, ["campaign"], loose)
     if absorbed:
         qn = connection.ops.quote_name
@@ -195,6 +225,34 @@ def link(report_ids: Iterable[int]) -> set[int]:
                     [(Campaign.Status.MERGED, target, 0, old) for target, old in absorbed])
         changed.update(old for _, old in absorbed)
     return changed
+
+
+def _grow(components: dict[int, list[int]], targets: dict[int, int],
+          campaign_of_anchor: dict[int, int], facts: dict[int, tuple]) -> None:
+    """Write each linked component's figures: its campaigns' stored ones plus its loose
+    reports' own."""
+    stored: dict[int, tuple] = {}
+    day = DateField()
+    existing = sorted(set(campaign_of_anchor.values()))
+    for batch in chunks(existing):
+        for pk, *row in fetch(
+            "SELECT id, report_count, total_loss_usd, first_seen, last_seen, "  # noqa: S608
+            f"countries FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))})", batch,
+        ):
+            count, loss, first, last, countries = row
+            stored[pk] = (count, loss, day.to_python(first), day.to_python(last),
+                          [c for c in countries.split(",") if c])
+    now = timezone.now()
+    rows = []
+    for root, nodes in components.items():
+        stats = Stats()
+        for node in nodes:
+            campaign = campaign_of_anchor.get(node)
+            stats.add(*(stored[campaign] if campaign is not None else facts[node]))
+        rows.append((stats.count, stats.loss, stats.first, stats.last,
+                     ",".join(sorted(stats.countries)), now, targets[root]))
+    update_rows(Campaign, ["report_count", "total_loss_usd", "first_seen", "last_seen",
+                           "countries", "updated_at"], rows)
 
 
 def _campaigns_for_anchors(anchors) -> dict[int, int]:

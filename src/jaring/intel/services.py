@@ -52,7 +52,6 @@ def submit_report(user: Any, raw: dict, *, organisation=None) -> tuple[FraudRepo
 def _relink(report_ids: list[int]) -> set[int]:
     """Link these reports again and alert as a new report would."""
     changed = linking.link(report_ids)
-    linking.refresh_stats(changed)
     alerts.raise_for(changed, today=timezone.localdate())
     return changed
 
