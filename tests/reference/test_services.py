@@ -99,3 +99,17 @@ def test_age_on_counts_completed_years():
     assert age_group_for_birth_date(None, datetime.date(2018, 3, 1)) == "unknown"
     with pytest.raises(ValidationError):
         age_on(born, datetime.date(1999, 1, 1))
+
+
+def test_rate_table_converts_like_to_usd(db):
+    from decimal import Decimal
+
+    from jaring.reference.services import RateTable, to_usd
+
+    table = RateTable()
+    for currency, year in (("THB", 2024), ("IDR", 2021), ("SGD", 2030)):
+        assert table.to_usd(Decimal("12345.67"), currency, year) == to_usd(
+            Decimal("12345.67"), currency, year)
+    assert table.to_usd(Decimal("1"), "THB", 1990) is None  # never a later year's rate
+    assert table.to_usd(None, "THB", 2024) is None
+    assert table.to_usd(Decimal("1"), "XYZ", 2024) is None

@@ -29,11 +29,15 @@ class AuditedAdmin(admin.ModelAdmin):
     personal data, and the audit log is kept far longer than most records.
     """
 
+    def audit_action(self, verb: str) -> str:
+        """The event name for ``create``, ``change`` or ``delete``."""
+        return f"admin.{verb}"
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             record_event(
-                "admin.change" if change else "admin.create",
+                self.audit_action("change" if change else "create"),
                 target=obj,
                 country=_country_of(obj),
                 detail={"fields": sorted(form.changed_data)},
@@ -42,14 +46,15 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            record_event("admin.delete", target=obj, country=_country_of(obj), request=request)
+            record_event(self.audit_action("delete"), target=obj, country=_country_of(obj),
+                         request=request)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
-                record_event("admin.delete", target=obj, country=_country_of(obj),
-                             request=request)
+                record_event(self.audit_action("delete"), target=obj,
+                             country=_country_of(obj), request=request)
             super().delete_queryset(request, queryset)
 
 

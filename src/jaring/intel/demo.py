@@ -8,9 +8,10 @@ import random
 from jaring.demo.generator import DemoGenerator, StepProgress, demo_step
 from jaring.identity.roles import OrganisationKind, Role
 from jaring.intel import services
-from jaring.intel.ingest import RateTable, ingest
+from jaring.intel.ingest import ingest
 from jaring.intel.synthetic import WARNINGLIST, Generator
 from jaring.intel.validation import Vocabulary, parse_report
+from jaring.reference.services import RateTable
 
 REPORTS_SMALL = 1500
 BATCH = 500

@@ -26,9 +26,10 @@ from jaring.audit.services import record_event
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
-from jaring.intel.ingest import RateTable, ingest
+from jaring.intel.ingest import ingest
 from jaring.intel.models import ImportJob, ImportRejection
 from jaring.intel.validation import FieldError, ReportInput, Vocabulary, parse_report
+from jaring.reference.services import RateTable
 
 BATCH = 2000
 PARALLEL_FROM_BYTES = 4 << 20

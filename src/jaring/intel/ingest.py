@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +24,8 @@ from jaring.intel import alerts, linking
 from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
 from jaring.intel.sharing import REGION_WIDE, stores_raw_value
 from jaring.intel.validation import ReportInput
-from jaring.reference.models import ExchangeRate
+from jaring.reference.services import RateTable
 
-CENT = Decimal("0.01")
 REPORT_FIELDS = [
     "reported_on", "incident_on", "scam_type_id", "channel_id", "loss_amount",
     "loss_currency_id", "loss_usd", "victim_age_group", "victim_sex", "victim_nationality_id",
@@ -37,29 +35,6 @@ REPORT_FIELDS = [
 
 def indicator_token(kind: str, value: str) -> str:
     return keyed_token("intel.indicator", f"{kind}\x00{value}")
-
-
-class RateTable:
-    """Reference rates held in memory for a batch: one query instead of one per report."""
-
-    def __init__(self) -> None:
-        self._rates: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
-        for currency, year, rate in ExchangeRate.objects.order_by("year").values_list(
-            "currency_id", "year", "units_per_usd"
-        ):
-            self._rates[currency].append((year, rate))
-
-    def to_usd(self, amount: Decimal | None, currency: str | None, year: int) -> Decimal | None:
-        """Converted at that year's rate, else the nearest earlier, else the earliest known."""
-        if amount is None or currency is None or not self._rates.get(currency):
-            return None
-        rows = self._rates[currency]
-        rate = rows[0][1]
-        for row_year, row_rate in rows:
-            if row_year > year:
-                break
-            rate = row_rate
-        return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from jaring.audit.admin import AuditedAdmin as BaseAuditedAdmin
 from jaring.audit.services import record_event
 from jaring.reference.models import (
     Code,
@@ -25,34 +26,11 @@ from jaring.reference.models import (
 )
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Records ``reference.<model>.create|change|delete`` with the changed field names."""
+class AuditedAdmin(BaseAuditedAdmin):
+    """Names events ``reference.<model>.create|change|delete``."""
 
-    def _event(self, verb: str) -> str:
+    def audit_action(self, verb: str) -> str:
         return f"reference.{self.model._meta.model_name}.{verb}"
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            record_event(
-                self._event("change" if change else "create"),
-                actor=request.user,
-                target=obj,
-                detail={"fields": sorted(form.changed_data)},
-                request=request,
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            record_event(self._event("delete"), actor=request.user, target=obj, request=request)
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                record_event(self._event("delete"), actor=request.user, target=obj,
-                             request=request)
-            super().delete_queryset(request, queryset)
 
 
 @admin.register(Currency)

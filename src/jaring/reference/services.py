@@ -64,6 +64,32 @@ def to_usd(amount: Decimal | int | str, currency: Currency | str, year: int) -> 
     return (value / rate.units_per_usd).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+class RateTable:
+    """The reference rates held in memory, for converting many amounts at once (a bulk
+    import) with one query instead of one per amount. Same rule as :func:`rate_for`:
+    that year's rate, else the nearest earlier one, never a later one."""
+
+    def __init__(self) -> None:
+        self._rates: dict[str, list[tuple[int, Decimal]]] = {}
+        for currency, year, rate in ExchangeRate.objects.order_by("year").values_list(
+            "currency_id", "year", "units_per_usd"
+        ):
+            self._rates.setdefault(currency, []).append((year, rate))
+
+    def to_usd(self, amount: Decimal | None, currency: str | None, year: int) -> Decimal | None:
+        """``amount`` in US dollars to the cent, or None when it cannot be converted."""
+        if amount is None or currency is None:
+            return None
+        rate = None
+        for row_year, row_rate in self._rates.get(currency, ()):
+            if row_year > year:
+                break
+            rate = row_rate
+        if rate is None:
+            return None
+        return (amount / rate).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
 def age_group_for(age: int | None) -> str:
     """The code of the age group that an age in completed years falls in.
 
