@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -13,7 +13,7 @@ from jaring.identity import policy
 from jaring.intel import queries, services, visibility
 from jaring.intel.export import export_document
 from jaring.intel.indicators import IndicatorKind
-from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting, WarninglistEntry
+from jaring.intel.models import Alert, Campaign, Indicator, Sighting, WarninglistEntry
 from jaring.intel.schemas import (
     AlertFeedOut,
     AlertOut,
@@ -84,7 +84,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
         campaign = services.campaign_by_code(filters.campaign)
         if campaign is None:
             return []
-    limit, offset = _page(filters.limit, filters.offset)
+    limit, offset = filters.limit, filters.offset
     rows = list(queries.visible_report_list(
         request.user, country=filters.country, scam_type=filters.scam_type, campaign=campaign,
         since=filters.since, until=filters.until, tlp=filters.tlp,
@@ -96,13 +96,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
 @router.get("/reports/{report_id}", response=ReportDetailOut, summary="One report")
 def get_report(request: HttpRequest, report_id: int):
     policy.check(request.user, "intel.shared.view", request=request)
-    report = get_object_or_404(FraudReport, pk=report_id)
-    access = visibility.access_to(request.user, report)
-    if access != visibility.SHARED:
-        # Own-country reports need the full-view grant; others' unshared ones answer 404.
-        policy.check(request.user, "intel.report.view", report, conceal=True, request=request)
-    assert access is not None  # the check above refused everyone else
-    report = queries.visible_report_list(request.user).get(pk=report.pk)
+    report, access = queries.open_report(request.user, report_id, request=request)
     return queries.report_detail(request.user, report, access, request=request)
 
 
@@ -128,11 +122,7 @@ def list_campaigns(request: HttpRequest, cross_border: bool = False, limit: int 
 @router.get("/campaigns/{code}", response=CampaignDetailOut, summary="One campaign")
 def get_campaign(request: HttpRequest, code: str):
     policy.check(request.user, "intel.shared.view", request=request)
-    campaign = services.campaign_by_code(code)
-    if campaign is None:
-        raise Http404
-    if not visibility.campaign_visible(request.user, campaign):
-        policy.check(request.user, "intel.report.view", campaign, conceal=True, request=request)
+    campaign = queries.open_campaign(request.user, code, request=request)
     return queries.campaign_detail(request.user, campaign, request=request)
 
 
@@ -176,11 +166,7 @@ def export(request: HttpRequest, format: str = "stix", campaign: str | None = No
     policy.check(request.user, "intel.exchange", request=request)
     if format not in ("stix", "misp"):
         raise ValidationError({"format": "use stix or misp"})
-    found = None
-    if campaign:
-        found = services.campaign_by_code(campaign)
-        if found is None or not visibility.campaign_visible(request.user, found):
-            raise Http404
+    found = queries.open_campaign(request.user, campaign, request=request) if campaign else None
     document, _ = export_document(request.user, format, campaign=found, country=country,
                                   since=since, actor=request.user)
     return document

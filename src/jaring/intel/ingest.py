@@ -243,7 +243,7 @@ def _replace_sightings(
     return additions, recount, resplit
 
 
-def _campaigns_holding(indicator_ids: list[int]) -> set[int]:
+def campaigns_holding(indicator_ids: list[int]) -> set[int]:
     return set(
         FraudReport.objects.filter(sightings__indicator_id__in=indicator_ids,
                                    campaign__isnull=False)
@@ -270,7 +270,7 @@ def _count_additions(indicators: dict[str, _IndicatorRow], additions: _Additions
             flagged.append(row.pk)
         rows.append((count, first, last, status, row.pk))
     update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], rows)
-    return _campaigns_holding(flagged) if flagged else set()
+    return campaigns_holding(flagged) if flagged else set()
 
 
 def refresh_indicators(indicator_ids: set[int]) -> set[int]:
@@ -305,7 +305,7 @@ def refresh_indicators(indicator_ids: set[int]) -> set[int]:
             changed.append((*new, status, pk))
         update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], changed)
         if newly_flagged:
-            resplit.update(_campaigns_holding(newly_flagged))
+            resplit.update(campaigns_holding(newly_flagged))
         _recompute_values(batch)
     return resplit
 

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from jaring.audit.services import record_event
 from jaring.crypto.cipher import decrypt
+from jaring.identity import policy
 from jaring.intel import visibility
 from jaring.intel.indicators import InvalidIndicator, guess_kind, normalise
 from jaring.intel.ingest import indicator_token
@@ -26,6 +29,30 @@ def _report_queryset(base: QuerySet) -> QuerySet:
         Prefetch("sightings", queryset=Sighting.objects.select_related("indicator")
                  .order_by("pk"))
     )
+
+
+def open_report(user: Any, pk: int, *, request: Any = None) -> tuple[FraudReport, str]:
+    """A report and the user's access to it, for pages and the API alike. Another
+    country's report the user may not see answers 404, and the refusal is audited."""
+    report = get_object_or_404(FraudReport, pk=pk)
+    access = visibility.access_to(user, report)
+    if access != visibility.SHARED:
+        # Own-country reports need the full-view grant; others' unshared ones are concealed.
+        policy.check(user, "intel.report.view", report, conceal=True, request=request)
+    assert access is not None  # the check above refused everyone else
+    return _report_queryset(FraudReport.objects.select_related("scam_type")).get(pk=pk), access
+
+
+def open_campaign(user: Any, code: str, *, request: Any = None) -> Campaign:
+    """The live campaign behind a code, if the user may know of it (else 404, audited)."""
+    from jaring.intel.services import campaign_by_code
+
+    campaign = campaign_by_code(code)
+    if campaign is None:
+        raise Http404
+    if not visibility.campaign_visible(user, campaign):
+        policy.check(user, "intel.report.view", campaign, conceal=True, request=request)
+    return campaign
 
 
 def report_dict(user: Any, report: FraudReport, access: str) -> dict[str, Any]:

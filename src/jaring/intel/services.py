@@ -13,7 +13,13 @@ from jaring.audit.services import record_event
 from jaring.identity.roles import Role
 from jaring.intel import alerts, linking
 from jaring.intel.indicators import InvalidIndicator, normalise
-from jaring.intel.ingest import IngestResult, indicator_token, ingest, refresh_indicators
+from jaring.intel.ingest import (
+    IngestResult,
+    campaigns_holding,
+    indicator_token,
+    ingest,
+    refresh_indicators,
+)
 from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting, WarninglistEntry
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
 
@@ -95,13 +101,6 @@ def restore_link(user: Any, sighting: Sighting) -> set[int]:
     return changed
 
 
-def _campaigns_of_indicator(indicator: Indicator) -> set[int]:
-    return set(
-        FraudReport.objects.filter(sightings__indicator=indicator, campaign__isnull=False)
-        .values_list("campaign_id", flat=True)
-    )
-
-
 def _reports_of_indicator(indicator: Indicator) -> list[int]:
     return list(Sighting.objects.filter(indicator=indicator).values_list("report_id", flat=True))
 
@@ -127,7 +126,7 @@ def add_to_warninglist(user: Any, kind: str, value: str, reason: str) -> Warning
     indicator = Indicator.objects.select_for_update().filter(token=token).first()
     changed: set[int] = set()
     if indicator is not None and indicator.status != Indicator.Status.WARNINGLISTED:
-        campaigns = _campaigns_of_indicator(indicator)
+        campaigns = campaigns_holding([indicator.pk])
         indicator.status = Indicator.Status.WARNINGLISTED
         indicator.save(update_fields=["status"])
         changed = linking.resplit(campaigns)

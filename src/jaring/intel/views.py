@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,15 +24,6 @@ from jaring.intel.forms import (
 from jaring.intel.models import Alert, FraudReport, Indicator, Sighting, WarninglistEntry
 
 PAGE = 50
-
-
-def _campaign_or_404(request: HttpRequest, code: str):
-    campaign = services.campaign_by_code(code)
-    if campaign is None:
-        raise Http404
-    if not visibility.campaign_visible(request.user, campaign):
-        policy.check(request.user, "intel.report.view", campaign, conceal=True, request=request)
-    return campaign
 
 
 @requires("intel.report.submit")
@@ -99,12 +90,7 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires("intel.shared.view")
 def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(FraudReport, pk=pk)
-    access = visibility.access_to(request.user, report)
-    if access != visibility.SHARED:
-        policy.check(request.user, "intel.report.view", report, conceal=True, request=request)
-    assert access is not None  # the check above refused everyone else
-    report = queries.visible_report_list(request.user).select_related("scam_type").get(pk=pk)
+    report, access = queries.open_report(request.user, pk, request=request)
     detail = queries.report_detail(request.user, report, access, request=request)
     can_unlink = policy.allowed(request.user, "intel.link.manage", report)
     return render(request, "intel/report_detail.html", {
@@ -152,7 +138,7 @@ def campaign_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires("intel.shared.view")
 def campaign_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    campaign = _campaign_or_404(request, code)
+    campaign = queries.open_campaign(request.user, code, request=request)
     if campaign.code != code.upper():
         return redirect("intel:campaign", code=campaign.code)
     detail = queries.campaign_detail(request.user, campaign, request=request)
@@ -164,7 +150,7 @@ def campaign_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @requires("intel.shared.view")
 def campaign_chart(request: AuthenticatedRequest, code: str, name: str) -> JsonResponse:
-    campaign = _campaign_or_404(request, code)
+    campaign = queries.open_campaign(request.user, code, request=request)
     builders = {"timeline": charts.timeline, "losses": charts.losses_by_country}
     if name not in builders:
         raise Http404
@@ -176,7 +162,7 @@ def campaign_chart(request: AuthenticatedRequest, code: str, name: str) -> JsonR
 
 @requires("intel.exchange")
 def campaign_export(request: AuthenticatedRequest, code: str, fmt: str) -> HttpResponse:
-    campaign = _campaign_or_404(request, code)
+    campaign = queries.open_campaign(request.user, code, request=request)
     if fmt not in ("stix", "misp"):
         raise Http404
     document, _ = export_document(request.user, fmt, campaign=campaign, actor=request.user)

@@ -55,20 +55,21 @@ def load_rates(apps: Any) -> None:
         )
 
 
-def load_scam_types(apps: Any) -> None:
-    ScamType = apps.get_model("reference", "ScamType")
-    for position, row in enumerate(read_data("scam_types"), start=1):
+def _load_in_file_order(apps: Any, model: str, name: str) -> None:
+    """Upsert rows keyed on ``code``, sorted as they stand in the file."""
+    Model = apps.get_model("reference", model)
+    for position, row in enumerate(read_data(name), start=1):
         defaults = {k: v for k, v in row.items() if k != "code"}
         defaults["sort_order"] = position * _SORT_STEP
-        ScamType.objects.update_or_create(code=row["code"], defaults=defaults)
+        Model.objects.update_or_create(code=row["code"], defaults=defaults)
+
+
+def load_scam_types(apps: Any) -> None:
+    _load_in_file_order(apps, "ScamType", "scam_types")
 
 
 def load_channels(apps: Any) -> None:
-    ContactChannel = apps.get_model("reference", "ContactChannel")
-    for position, row in enumerate(read_data("channels"), start=1):
-        defaults = {k: v for k, v in row.items() if k != "code"}
-        defaults["sort_order"] = position * _SORT_STEP
-        ContactChannel.objects.update_or_create(code=row["code"], defaults=defaults)
+    _load_in_file_order(apps, "ContactChannel", "channels")
 
 
 def load_code_lists(apps: Any) -> None:
