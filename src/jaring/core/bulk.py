@@ -7,6 +7,7 @@ prepared ``UPDATE … WHERE id = %s`` sent with ``executemany`` costs microsecon
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,15 +29,25 @@ def _converters(model: type[Model], fields: Sequence[str]) -> list[tuple[int, An
     return out
 
 
+def adapted_datetime(value: datetime.datetime) -> Any:
+    """A timestamp in the database's own form, to adapt once and repeat on many rows
+    (the rows' other dates and times are adapted one by one)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def _adapted(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
-             ) -> list[list[Any]]:
+             ) -> list[Sequence[Any]]:
     converters = _converters(model, fields)
-    out = []
+    if not converters:
+        return rows if isinstance(rows, list) else list(rows)
+    out: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for position, adapt in converters:
-            if values[position] is not None:
-                values[position] = adapt(values[position])
+            value = values[position]
+            # Text is already in the database's form (see adapted_datetime).
+            if value is not None and not isinstance(value, str):
+                values[position] = adapt(value)
         out.append(values)
     return out
 

@@ -9,13 +9,11 @@ from one country's record into another's fails to decrypt instead of leaking.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import unicodedata
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from jaring.crypto.keyring import KeyFileError, keyring
 
@@ -29,9 +27,10 @@ class DecryptionError(Exception):
 def encrypt(scope: str, plaintext: str | None) -> str | None:
     if plaintext is None:
         return None
-    key = keyring().current(scope)
+    ring = keyring()
+    key = ring.current(scope)
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(key.key).encrypt(nonce, plaintext.encode("utf-8"), scope.encode("ascii"))
+    sealed = ring.aead(key).encrypt(nonce, plaintext.encode("utf-8"), scope.encode("ascii"))
     return f"{key.id}${base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -46,9 +45,10 @@ def decrypt(scope: str, ciphertext: str | None) -> str | None:
     if not body or not key_id.startswith(f"{scope}."):
         raise DecryptionError("ciphertext does not belong to this scope")
     try:
-        key = keyring().by_id(key_id)
+        ring = keyring()
+        key = ring.by_id(key_id)
         raw = base64.b64decode(body, validate=True)
-        plain = AESGCM(key.key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], scope.encode())
+        plain = ring.aead(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], scope.encode())
     except (InvalidTag, ValueError, KeyFileError) as exc:
         raise DecryptionError(f"cannot decrypt with key {key_id}") from exc
     return plain.decode("utf-8")
@@ -76,10 +76,10 @@ def blind_index(purpose: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     message = f"{purpose}\x00{normalise_for_index(value)}".encode()
-    return hmac.new(keyring().blind_index_key, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(keyring().blind_index_key, message, "sha256").hex()[:32]
 
 
 def keyed_token(purpose: str, value: str) -> str:
     """A keyed token for matching values that must never be stored raw (TLP RED)."""
     message = f"{purpose}\x00{value}".encode()
-    return hmac.new(keyring().token_key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(keyring().token_key, message, "sha256").hex()

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 KEY_FILE_FORMAT = 1
 REGIONAL_SCOPE = "XR"  # keys for data that belongs to no single member state
 
@@ -122,6 +124,15 @@ class Keyring:
                 key = DataKey(entry["id"], base64.b64decode(entry["key"]))
                 self._by_id[key.id] = key
                 self._current[scope] = key
+        self._aead: dict[str, AESGCM] = {}
+
+    def aead(self, key: DataKey) -> AESGCM:
+        """The cipher of a data key, built once: a bulk import seals hundreds of
+        thousands of values, and building a cipher costs more than using it."""
+        cipher = self._aead.get(key.id)
+        if cipher is None:
+            cipher = self._aead[key.id] = AESGCM(key.key)
+        return cipher
 
     def current(self, scope: str) -> DataKey:
         try:
@@ -140,20 +151,27 @@ class Keyring:
 
 
 _lock = threading.Lock()
-_cache: dict[str, Keyring] = {}
+_loaded: Keyring | None = None
 
 
 def keyring() -> Keyring:
+    """The keys of the configured key file, read on first use. Sealing a value asks
+    for them every time, so the common path is one global read."""
+    global _loaded
+    ring = _loaded
+    if ring is not None:
+        return ring
     from django.conf import settings
 
-    path = str(settings.KEY_FILE)
     with _lock:
-        if path not in _cache:
-            _cache[path] = Keyring(read(path))
-        return _cache[path]
+        if _loaded is None:
+            _loaded = Keyring(read(str(settings.KEY_FILE)))
+        return _loaded
 
 
 def forget() -> None:
-    """Drop cached keys, after the key file changed (rotation, restore, tests)."""
+    """Drop cached keys, after the key file or its setting changed (rotation, restore,
+    tests): the next use reads the file again."""
+    global _loaded
     with _lock:
-        _cache.clear()
+        _loaded = None

@@ -26,9 +26,9 @@ from jaring.audit.services import record_event
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
-from jaring.intel.ingest import ingest
+from jaring.intel.ingest import SealedReport, ingest, seal
 from jaring.intel.models import ImportJob, ImportRejection
-from jaring.intel.validation import FieldError, ReportInput, Vocabulary, parse_report
+from jaring.intel.validation import FieldError, Vocabulary, parse_report
 from jaring.reference.services import RateTable
 
 BATCH = 2000
@@ -95,7 +95,7 @@ class Directory:
 
 @dataclass
 class Batch:
-    items: list[ReportInput] = field(default_factory=list)
+    items: list[SealedReport] = field(default_factory=list)
     errors: list[FieldError] = field(default_factory=list)
     rejected: int = 0
     last_line: int = 0
@@ -103,8 +103,9 @@ class Batch:
 
 
 def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
-                  vocabulary: Vocabulary, directory: Directory) -> Iterator[Batch]:
-    """Read and check the records after the checkpoint, ``batch_size`` to a batch."""
+                  vocabulary: Vocabulary, directory: Directory, rates: RateTable
+                  ) -> Iterator[Batch]:
+    """Read, check and seal the records after the checkpoint, ``batch_size`` to a batch."""
     batch = Batch(last_line=skip_through)
     with path.open("rb") as raw:
         for line, record, errors in READERS[fmt](raw):
@@ -127,7 +128,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
                     if item is None:
                         batch.rejected += 1
                     else:
-                        batch.items.append(item)
+                        batch.items.append(seal(item, rates))
             if len(batch.items) + batch.rejected >= batch_size:
                 batch.position = raw.tell()
                 yield batch
@@ -145,7 +146,8 @@ def _parallel(args: tuple) -> Iterator[Batch]:
     from django.conf import settings
 
     worker = context.Process(target=parse_worker.run, daemon=True,
-                             args=(queue, settings.SETTINGS_MODULE, pickle.dumps(args)))
+                             args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE),
+                                   pickle.dumps(args)))
     worker.start()
     try:
         while True:
@@ -205,8 +207,8 @@ def run_import(
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
     summary = ImportSummary(job=job, resumed_from=job.rows_done,
                             accepted=job.accepted, rejected=job.rejected)
-    rates = RateTable()
-    args = (path, fmt, job.rows_done, batch_size, Vocabulary(), Directory.load(organisation))
+    args = (path, fmt, job.rows_done, batch_size, Vocabulary(), Directory.load(organisation),
+            RateTable())
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     batches = _parallel(args) if parallel else parse_batches(*args)
@@ -218,7 +220,7 @@ def run_import(
                 "rows_done", flat=True).get(pk=job.pk)
             if done >= batch.last_line:
                 return
-            result = ingest(batch.items, created_by=actor, rates=rates)
+            result = ingest(batch.items, created_by=actor)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(job=job, line=e.line or 0, field=e.field[:100],
                                  reason=e.reason[:500]) for e in batch.errors],

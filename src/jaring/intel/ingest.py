@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from jaring.core.bulk import fetch, insert_rows, marks, update_rows
+from jaring.core.bulk import adapted_datetime, fetch, insert_rows, marks, update_rows
 from jaring.crypto.cipher import decrypt, encrypt, keyed_token
 from jaring.intel import alerts, linking
 from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
@@ -45,10 +45,31 @@ class IngestResult:
     alerts: int = 0
 
 
-def _values(item: ReportInput, rates: RateTable, now) -> list[Any]:
-    """The report's columns in ``REPORT_FIELDS`` order, personal data encrypted."""
+class SealedIndicator(NamedTuple):
+    token: str  # the keyed matching token of kind and value
+    kind: str
+    role: str
+    value: str  # the canonical value, shown only where the sharing level allows
+    sealed: str  # the value encrypted for the reporting country
+
+
+class SealedReport(NamedTuple):
+    """A checked report made ready to store: USD converted, personal data encrypted,
+    indicators tokenised. Needs no database, so a bulk import prepares reports in its
+    parsing process; plain tuples, so handing them over costs little."""
+
+    organisation_id: int
+    reference: str
+    country: str
+    reported_on: datetime.date
+    tlp: str
+    columns: tuple  # REPORT_FIELDS in order, without updated_at
+    indicators: tuple[SealedIndicator, ...]
+
+
+def seal(item: ReportInput, rates: RateTable) -> SealedReport:
     country = item.country
-    return [
+    columns = (
         item.reported_on,
         item.incident_on,
         item.scam_type,
@@ -65,8 +86,14 @@ def _values(item: ReportInput, rates: RateTable, now) -> list[Any]:
         encrypt(country, item.victim_contact) if item.victim_contact else "",
         encrypt(country, item.narrative) if item.narrative else "",
         item.tlp,
-        now,
-    ]
+    )
+    indicators = tuple(
+        SealedIndicator(indicator_token(n.kind, n.value), n.kind, i.role, n.value,
+                        encrypt(country, n.value) or "")
+        for i in item.indicators for n in (i.normalised,)
+    )
+    return SealedReport(item.organisation_id, item.reference, country, item.reported_on,
+                        item.tlp, columns, indicators)
 
 
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -87,30 +114,28 @@ def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
 
 
 def _store_reports(
-    items: list[ReportInput], created_by, rates: RateTable, now
+    reports: list[SealedReport], created_by, stamp
 ) -> tuple[list[int], list[int], list[int]]:
     """Create or update the batch's reports. Returns each input's report id, and the ids
     created and updated. A reference repeated within the batch: the last one wins."""
-    keys = {(i.organisation_id, i.reference) for i in items}
-    existing = _existing_ids(keys)
-    latest: dict[tuple[int, str], ReportInput] = {}
-    for item in items:
-        latest[(item.organisation_id, item.reference)] = item
+    latest: dict[tuple[int, str], SealedReport] = {}
+    for report in reports:
+        latest[(report.organisation_id, report.reference)] = report
+    existing = _existing_ids(set(latest))
     creator = created_by.pk if created_by is not None else None
-    fresh = [
-        [item.country, item.organisation_id, item.reference, creator, now,
-         *_values(item, rates, now)]
-        for key, item in latest.items() if key not in existing
-    ]
-    insert_rows(FraudReport, ["country", "organisation", "reference", "created_by",
-                              "created_at", *REPORT_FIELDS], fresh)
-    changed = [(*_values(item, rates, now), existing[key])
-               for key, item in latest.items() if key in existing]
+    insert_rows(
+        FraudReport,
+        ["country", "organisation", "reference", "created_by", "created_at", *REPORT_FIELDS],
+        [(r.country, r.organisation_id, r.reference, creator, stamp, *r.columns, stamp)
+         for key, r in latest.items() if key not in existing],
+    )
+    changed = [(*r.columns, stamp, existing[key])
+               for key, r in latest.items() if key in existing]
     update_rows(FraudReport, REPORT_FIELDS, changed)
     ids = {**existing, **_existing_ids({k for k in latest if k not in existing})}
     created = [ids[k] for k in latest if k not in existing]
     updated = [pk for *_, pk in changed]
-    return [ids[(i.organisation_id, i.reference)] for i in items], created, updated
+    return [ids[(r.organisation_id, r.reference)] for r in reports], created, updated
 
 
 @dataclass
@@ -123,26 +148,27 @@ class _IndicatorRow:
     last_seen: datetime.date | None
 
 
+def _day(value: Any) -> datetime.date | None:
+    """A date column as fetched raw: a date on PostgreSQL, ISO text on SQLite."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
-    date = DateField()
     for start in range(0, len(tokens), linking.CHUNK):
         chunk = tokens[start:start + linking.CHUNK]
         for token, pk, value, status, count, first, last in fetch(
             "SELECT token, id, value, status, report_count, first_seen, last_seen "  # noqa: S608
             f"FROM {linking.INDICATOR} WHERE token IN ({marks(len(chunk))})", chunk,
         ):
-            found[token] = _IndicatorRow(pk, value, status, count,
-                                         date.to_python(first), date.to_python(last))
+            found[token] = _IndicatorRow(pk, value, status, count, _day(first), _day(last))
 
 
-def _indicator_rows(items: list[ReportInput]) -> dict[str, _IndicatorRow]:
+def _indicator_rows(reports: list[SealedReport]) -> dict[str, _IndicatorRow]:
     """Get or create the Indicator row of every value in the batch, keyed by token."""
     wanted: dict[str, str] = {}
-    for item in items:
-        for indicator in item.indicators:
-            n = indicator.normalised
-            indicator.token = indicator_token(n.kind, n.value)
-            wanted.setdefault(indicator.token, n.kind)
+    for report in reports:
+        for indicator in report.indicators:
+            wanted.setdefault(indicator.token, indicator.kind)
     tokens = sorted(wanted)
     found: dict[str, _IndicatorRow] = {}
     _lookup_indicators(tokens, found)
@@ -171,43 +197,39 @@ class _Additions:
     """New reports per indicator in a batch, for counting without a recount query."""
 
     reports: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    first: dict[int, datetime.date] = field(default_factory=dict)
-    last: dict[int, datetime.date] = field(default_factory=dict)
+    days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, indicator: int, report: int, day: datetime.date) -> None:
         self.reports[indicator].add(report)
-        if indicator not in self.first or day < self.first[indicator]:
-            self.first[indicator] = day
-        if indicator not in self.last or day > self.last[indicator]:
-            self.last[indicator] = day
+        self.days[indicator].append(day)
 
 
 def _replace_sightings(
-    items: list[ReportInput], report_ids: list[int], indicators: dict[str, _IndicatorRow],
+    reports: list[SealedReport], report_ids: list[int], indicators: dict[str, _IndicatorRow],
     updated: list[int],
 ) -> tuple[_Additions, set[int], set[int]]:
     """Write the batch's sightings. Returns what new reports add to each indicator, the
     indicators an updated report touched (to recount), and campaigns to re-split."""
-    wanted: dict[tuple[int, int, str], tuple[str, str]] = {}
+    wanted: dict[tuple[int, int, str], str] = {}
     additions = _Additions()
     recount: set[int] = set()
     reveal: dict[int, str] = {}
     changed = set(updated)
     # A reference sent twice in one batch: the last copy wins, indicators included.
     final = {report_id: position for position, report_id in enumerate(report_ids)}
-    for position, (item, report_id) in enumerate(zip(items, report_ids, strict=True)):
+    for position, (report, report_id) in enumerate(zip(reports, report_ids, strict=True)):
         if final[report_id] != position:
             continue
-        for indicator in item.indicators:
-            n = indicator.normalised
+        shows_value = stores_raw_value(report.tlp)
+        for indicator in report.indicators:
             row = indicators[indicator.token]
             if report_id in changed:
                 recount.add(row.pk)
             else:
-                additions.add(row.pk, report_id, item.reported_on)
-            if not row.value and stores_raw_value(item.tlp):
-                row.value = reveal[row.pk] = n.value
-            wanted[(report_id, row.pk, indicator.role)] = (item.country, n.value)
+                additions.add(row.pk, report_id, report.reported_on)
+            if shows_value and not row.value:
+                row.value = reveal[row.pk] = indicator.value
+            wanted[(report_id, row.pk, indicator.role)] = indicator.sealed
     resplit: set[int] = set()
     # An analyst's "this link is wrong" is about a report and an indicator; it must
     # survive the report being sent again, even with the indicator in another role.
@@ -234,9 +256,9 @@ def _replace_sightings(
             Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
     insert_rows(
         Sighting, ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"],
-        [(report_id, indicator_id, role, encrypt(country, value),
+        [(report_id, indicator_id, role, sealed,
           (report_id, indicator_id) not in unlinked, unlinked.get((report_id, indicator_id), ""))
-         for (report_id, indicator_id, role), (country, value) in wanted.items()],
+         for (report_id, indicator_id, role), sealed in wanted.items()],
         ignore_conflicts=True,
     )
     update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
@@ -262,8 +284,9 @@ def _count_additions(indicators: dict[str, _IndicatorRow], additions: _Additions
         if row.pk in skip or row.pk not in additions.reports:
             continue
         count = row.report_count + len(additions.reports[row.pk])
-        first = min(filter(None, (row.first_seen, additions.first[row.pk])))
-        last = max(filter(None, (row.last_seen, additions.last[row.pk])))
+        days = additions.days[row.pk]
+        first = min(days) if row.first_seen is None else min(row.first_seen, min(days))
+        last = max(days) if row.last_seen is None else max(row.last_seen, max(days))
         status = row.status
         if status == Indicator.Status.ACTIVE and count > cap:
             status = Indicator.Status.FLAGGED
@@ -328,17 +351,22 @@ def _recompute_values(indicator_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def ingest(items: list[ReportInput], *, created_by=None, rates: RateTable | None = None
-           ) -> IngestResult:
-    """Store a batch of checked reports, match them, update campaigns and alert."""
+def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
+           rates: RateTable | None = None) -> IngestResult:
+    """Store a batch of checked (or already sealed) reports, match them, update
+    campaigns and alert."""
     if not items:
         return IngestResult()
+    if isinstance(items[0], ReportInput):
+        rates = rates or RateTable()
+        reports = [seal(item, rates) for item in items]  # type: ignore[arg-type]
+    else:
+        reports = items  # type: ignore[assignment]
     linking.lock()
-    now = timezone.now()
-    rates = rates or RateTable()
-    report_ids, created, updated = _store_reports(items, created_by, rates, now)
-    indicators = _indicator_rows(items)
-    additions, recount, resplit = _replace_sightings(items, report_ids, indicators, updated)
+    stamp = adapted_datetime(timezone.now())
+    report_ids, created, updated = _store_reports(reports, created_by, stamp)
+    indicators = _indicator_rows(reports)
+    additions, recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
     resplit |= _count_additions(indicators, additions, skip=recount)
     if recount:
         resplit |= refresh_indicators(recount)

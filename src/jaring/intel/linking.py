@@ -100,16 +100,6 @@ def lock() -> None:
     FeedSequence.objects.select_for_update().get_or_create(name="linking")
 
 
-def _campaign_for_anchor(anchor: int) -> Campaign:
-    """The campaign named by this anchor, reactivated if it had been merged or dissolved."""
-    campaign, created = Campaign.objects.get_or_create(anchor_report_id=anchor)
-    if not created and campaign.status != Campaign.Status.ACTIVE:
-        campaign.status = Campaign.Status.ACTIVE
-        campaign.merged_into = None
-        campaign.save(update_fields=["status", "merged_into"])
-    return campaign
-
-
 REPRESENTATIVE_LIMIT = 5000
 
 
@@ -286,37 +276,48 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
 
 
 def resplit(campaign_ids: Iterable[int]) -> set[int]:
-    """Recompute campaigns after links were removed; they can only split or dissolve."""
-    changed: set[int] = set()
-    for campaign in Campaign.objects.filter(pk__in=list(campaign_ids)):
-        members = list(FraudReport.objects.filter(campaign=campaign).values_list("pk", flat=True))
-        uf = UnionFind()
-        for r in members:
-            uf.find(r)
-        by_indicator: dict[int, list[int]] = defaultdict(list)
-        for batch in chunks(members):
-            for report_id, indicator_id in _linkable_sightings("report_id", batch):
-                by_indicator[indicator_id].append(report_id)
-        for reports in by_indicator.values():
-            for other in reports[1:]:
-                uf.union(reports[0], other)
-        changed.add(campaign.pk)
-        keeps_anchor = False
-        for root, reports in uf.groups().items():
-            if len(reports) < 2:
-                FraudReport.objects.filter(pk=root).update(campaign=None)
-                continue
-            keeps_anchor = keeps_anchor or root == campaign.anchor_report_id
-            target = _campaign_for_anchor(root)
-            changed.add(target.pk)
-            if target.pk != campaign.pk:
-                for batch in chunks(reports):
-                    FraudReport.objects.filter(pk__in=batch).update(campaign=target)
-        if not keeps_anchor:
-            Campaign.objects.filter(pk=campaign.pk).update(
-                status=Campaign.Status.DISSOLVED, merged_into=None, report_count=0
-            )
-    return changed
+    """Recompute campaigns after links were removed; they can only split or dissolve.
+
+    All the campaigns are recomputed together, in a few set-wise queries: an import
+    crosses the fan-out cap of several indicators in most batches, and each one
+    dissolves or splits a campaign of up to thousands of reports.
+    """
+    ids = sorted(set(campaign_ids))
+    anchors: dict[int, int] = {}
+    campaign_of: dict[int, int] = {}
+    for batch in chunks(ids):
+        anchors.update(fetch(
+            f"SELECT id, anchor_report_id FROM {CAMPAIGN} "  # noqa: S608
+            f"WHERE id IN ({marks(len(batch))})", batch,
+        ))
+        campaign_of.update(fetch(
+            f"SELECT id, campaign_id FROM {REPORT} "  # noqa: S608
+            f"WHERE campaign_id IN ({marks(len(batch))})", batch,
+        ))
+    # Linked reports always share a campaign, so one union-find over the members of
+    # every campaign in hand keeps each campaign's pieces apart.
+    uf = UnionFind()
+    by_indicator: dict[int, list[int]] = defaultdict(list)
+    for batch in chunks(sorted(campaign_of)):
+        for report_id in batch:
+            uf.find(report_id)
+        for report_id, indicator_id in _linkable_sightings("report_id", batch):
+            by_indicator[indicator_id].append(report_id)
+    for reports in by_indicator.values():
+        for other in reports[1:]:
+            uf.union(reports[0], other)
+    groups = uf.groups()
+    pieces = {root: reports for root, reports in groups.items() if len(reports) > 1}
+    targets = _campaigns_for_anchors(pieces)
+    moves = [(targets[root], report) for root, reports in pieces.items()
+             for report in reports if campaign_of[report] != targets[root]]
+    moves += [(None, root) for root, reports in groups.items() if len(reports) == 1]
+    update_rows(FraudReport, ["campaign"], moves)
+    kept = set(targets)
+    update_rows(Campaign, ["status", "merged_into", "report_count"],
+                [(Campaign.Status.DISSOLVED, None, 0, pk)
+                 for pk, anchor in anchors.items() if anchor not in kept])
+    return set(anchors) | set(targets.values())
 
 
 def components(progress: Callable[[int], None] | None = None) -> dict[int, int]:

@@ -13,12 +13,20 @@ from typing import Any
 DONE = "done"
 
 
-def run(queue: Any, settings_module: str, payload: bytes) -> None:
+def run(queue: Any, settings_module: str, key_file: str, payload: bytes) -> None:
     try:
         os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
         import django
 
         django.setup()
+        from django.conf import settings
+
+        from jaring.crypto import keyring
+
+        # Reports are sealed here, so with exactly the parent's keys, whatever this
+        # process's own settings would have chosen.
+        settings.KEY_FILE = key_file
+        keyring.forget()
         from jaring.intel.exchange import FormatError
         from jaring.intel.importer import parse_batches
 

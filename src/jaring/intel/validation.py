@@ -72,7 +72,6 @@ class IndicatorInput:
     normalised: Normalised
     role: str
     line: int | None = None
-    token: str = ""  # the keyed matching token, filled in when stored
 
 
 @dataclass
@@ -109,6 +108,9 @@ class Vocabulary:
         codes = Code.objects.filter(Q(code_list_id="sex") | Q(code_list_id="age-group"))
         self.sexes = {c.code for c in codes if c.code_list_id == "sex"}
         self.age_groups = {c.code for c in codes if c.code_list_id == "age-group"}
+        # Dates after this are in the future. Read once: the clock lookup costs more
+        # than the rest of a date check, and a vocabulary lives for one request or import.
+        self.latest_date = timezone.localdate() + datetime.timedelta(days=1)
 
 
 def _text(value: Any) -> str:
@@ -118,8 +120,9 @@ def _text(value: Any) -> str:
 
 
 class _Collector:
-    def __init__(self, line: int | None) -> None:
+    def __init__(self, line: int | None, latest_date: datetime.date) -> None:
         self.line = line
+        self.latest_date = latest_date
         self.errors: list[FieldError] = []
 
     def error(self, name: str, reason: str) -> None:
@@ -136,7 +139,7 @@ class _Collector:
         except ValueError:
             self.error(name, f"{text!r} is not a date in the form YYYY-MM-DD")
             return None
-        if value > timezone.localdate() + datetime.timedelta(days=1):
+        if value > self.latest_date:
             self.error(name, f"{value} is in the future")
             return None
         if value.year < 2000:
@@ -193,7 +196,7 @@ def parse_report(
 ) -> tuple[ReportInput | None, list[FieldError]]:
     """Check one report. Returns the input (None when the report itself is invalid)
     and every error found, report fields and indicators alike."""
-    c = _Collector(line)
+    c = _Collector(line, vocabulary.latest_date)
     reference = _text(raw.get("reference"))
     if not reference:
         c.error("reference", "is required")

@@ -1,5 +1,6 @@
 """The records the readers yield are what ``validation.parse_report`` expects."""
 
+import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,7 +11,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 VOCABULARY = SimpleNamespace(
     countries={"MY", "PH", "SG"}, currencies={"MYR", "USD"},
     scam_types={"investment", "romance", "job"}, channels={"phone", "sms"},
-    sexes={"F", "M"}, age_groups={"30-39"},
+    sexes={"F", "M"}, age_groups={"30-39"}, latest_date=datetime.date.today(),
 )
 
 
