@@ -359,9 +359,9 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
         return IngestResult()
     if isinstance(items[0], ReportInput):
         rates = rates or RateTable()
-        reports = [seal(item, rates) for item in items]  # type: ignore[arg-type]
+        reports = [seal(item, rates) for item in items]
     else:
-        reports = items  # type: ignore[assignment]
+        reports = items
     linking.lock()
     stamp = adapted_datetime(timezone.now())
     report_ids, created, updated = _store_reports(reports, created_by, stamp)

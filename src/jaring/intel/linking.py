@@ -309,8 +309,10 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
     groups = uf.groups()
     pieces = {root: reports for root, reports in groups.items() if len(reports) > 1}
     targets = _campaigns_for_anchors(pieces)
-    moves = [(targets[root], report) for root, reports in pieces.items()
-             for report in reports if campaign_of[report] != targets[root]]
+    moves: list[tuple[int | None, int]] = [
+        (targets[root], report) for root, reports in pieces.items()
+        for report in reports if campaign_of[report] != targets[root]
+    ]
     moves += [(None, root) for root, reports in groups.items() if len(reports) == 1]
     update_rows(FraudReport, ["campaign"], moves)
     kept = set(targets)
