@@ -7,8 +7,10 @@ prepared ``UPDATE … WHERE id = %s`` sent with ``executemany`` costs microsecon
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -109,3 +111,22 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+@contextlib.contextmanager
+def batch_collection() -> Iterator[Callable[[], None]]:
+    """Collect garbage once per batch instead of whenever allocations pile up.
+
+    Bulk work allocates millions of short-lived objects; Python's collector then
+    runs thousands of times, rescanning every long-lived object each time (a
+    fifth of an import's time, and growing with the heap). Inside this block it
+    runs only when the caller calls the yielded function between batches, and
+    only over the young generations, where a finished batch's leftovers are.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield lambda: gc.collect(1)
+    finally:
+        if enabled:
+            gc.enable()

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import record_event
+from jaring.core.bulk import batch_collection
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
@@ -239,10 +240,12 @@ def run_import(
         summary.errors.extend(batch.errors)
 
     try:
-        for batch in batches:
-            if progress is not None:
-                progress(batch.position)
-            store(batch)
+        with batch_collection() as collect:
+            for batch in batches:
+                if progress is not None:
+                    progress(batch.position)
+                store(batch)
+                collect()
     except FormatError as exc:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)
         raise ImportRefused(f"{path.name}: {exc}") from None

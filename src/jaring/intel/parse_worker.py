@@ -27,12 +27,15 @@ def run(queue: Any, settings_module: str, key_file: str, payload: bytes) -> None
         # process's own settings would have chosen.
         settings.KEY_FILE = key_file
         keyring.forget()
+        from jaring.core.bulk import batch_collection
         from jaring.intel.exchange import FormatError
         from jaring.intel.importer import parse_batches
 
         try:
-            for batch in parse_batches(*pickle.loads(payload)):  # noqa: S301 — from our parent
-                queue.put(batch)
+            with batch_collection() as collect:
+                for batch in parse_batches(*pickle.loads(payload)):  # noqa: S301 — from parent
+                    queue.put(batch)
+                    collect()
         except FormatError as exc:
             queue.put(FormatError(str(exc)))
     except Exception as exc:  # handed to the parent, which raises it
