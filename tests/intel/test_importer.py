@@ -4,7 +4,16 @@ import json
 import pytest
 
 from jaring.intel.importer import ImportRefused, run_import
-from jaring.intel.models import Alert, FraudReport, ImportJob, ImportRejection, Sighting
+from jaring.intel.models import (
+    Alert,
+    Campaign,
+    FraudReport,
+    ImportJob,
+    ImportRejection,
+    PendingLink,
+    Sighting,
+)
+from jaring.intel.services import rebuild_campaigns
 from jaring.intel.synthetic import COUNTRY_WEIGHTS, Generator
 from tests.intel.factories import centre
 
@@ -109,9 +118,51 @@ def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres, parallel)
     assert job.state == ImportJob.State.FAILED
     assert job.rows_done == 300
     assert FraudReport.objects.count() == 300
+    assert PendingLink.objects.count() == 300  # stored, waiting for the linking pass
     resumed = run_import(path, batch_size=100, parallel=parallel)
     assert resumed.resumed_from == 300
     assert state() == uninterrupted
+
+
+def test_linking_every_batch_or_once_gives_the_same_campaigns(db, tmp_path, centres):
+    path = write_jsonl(tmp_path / "r.jsonl", generated(800))
+    run_import(path, batch_size=50, link_every=50)
+    every_batch = state()
+    wipe()
+    run_import(path, batch_size=50, link_every=10_000)
+    assert PendingLink.objects.count() == 0
+    once = state()
+    # Alerts differ only for campaigns that a later batch merged away: linking once
+    # never alerts about those passing states.
+    assert once["campaigns"] and {**once, "alerts": None} == {**every_batch, "alerts": None}
+    assert set(once["alerts"]) <= set(every_batch["alerts"])
+    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE):
+        if campaign.is_cross_border:
+            assert set(campaign.alerts.values_list("country_id", flat=True)) == set(
+                campaign.country_list)
+    rebuild_campaigns()
+    assert state()["campaigns"] == once["campaigns"]
+
+
+def test_a_rebuild_links_what_a_killed_import_left_queued(db, tmp_path, centres):
+    path = write_jsonl(tmp_path / "r.jsonl", generated(400))
+    run_import(path, batch_size=100)
+    linked = state()["campaigns"]
+    wipe()
+
+    def kill_at_the_end(position):
+        if position >= path.stat().st_size:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(path, batch_size=100, progress=kill_at_the_end)
+    assert FraudReport.objects.count() == 300 and PendingLink.objects.count() == 300
+    assert not FraudReport.objects.filter(campaign__isnull=False).exists()
+    rebuild_campaigns()
+    assert PendingLink.objects.count() == 0
+    assert FraudReport.objects.filter(campaign__isnull=False).exists()
+    run_import(path, batch_size=100)
+    assert state()["campaigns"] == linked
 
 
 def test_unknown_organisation_is_a_row_error(db, tmp_path, centres):

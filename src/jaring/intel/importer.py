@@ -27,12 +27,13 @@ from jaring.core.bulk import batch_collection
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
-from jaring.intel.ingest import SealedReport, ingest, seal
+from jaring.intel.ingest import SealedReport, ingest, link_pending, seal
 from jaring.intel.models import ImportJob, ImportRejection
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
 from jaring.reference.services import RateTable
 
 BATCH = 2000
+LINK_EVERY = 20_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
 
 
@@ -178,9 +179,15 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
     parallel: bool | None = None,
+    link_every: int = LINK_EVERY,
 ) -> ImportSummary:
     """Import a file. ``parallel`` parses in a second process (by default for files of
-    a few megabytes or more, on a machine with more than one core)."""
+    a few megabytes or more, on a machine with more than one core).
+
+    Reports are linked into campaigns, and alerts raised, every ``link_every``
+    reports and at the end, rather than with every batch: a big campaign is then
+    updated once per pass instead of once per batch it grows in.
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportRefused(f"{path} is not a file")
@@ -221,7 +228,7 @@ def run_import(
                 "rows_done", flat=True).get(pk=job.pk)
             if done >= batch.last_line:
                 return
-            result = ingest(batch.items, created_by=actor)
+            result = ingest(batch.items, created_by=actor, defer_linking=True)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(job=job, line=e.line or 0, field=e.field[:100],
                                  reason=e.reason[:500]) for e in batch.errors],
@@ -234,18 +241,31 @@ def run_import(
             record_event("intel.import.batch", actor=actor, target=job,
                          detail={"through_line": batch.last_line, "reports": len(batch.items),
                                  "created": len(result.created), "updated": len(result.updated),
-                                 "rejected": batch.rejected, "alerts": result.alerts})
+                                 "rejected": batch.rejected})
         summary.accepted += len(batch.items)
         summary.rejected += batch.rejected
         summary.errors.extend(batch.errors)
 
+    def link() -> None:
+        result = link_pending()
+        if result.campaigns:
+            record_event("intel.import.link", actor=actor, target=job,
+                         detail={"campaigns": len(result.campaigns), "alerts": result.alerts})
+
     try:
         with batch_collection() as collect:
+            unlinked = 0
             for batch in batches:
                 if progress is not None:
                     progress(batch.position)
                 store(batch)
+                unlinked += len(batch.items)
+                if unlinked >= link_every:
+                    link()
+                    unlinked = 0
                 collect()
+            # Also what a killed run of this or another import left queued.
+            link()
     except FormatError as exc:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)
         raise ImportRefused(f"{path.name}: {exc}") from None

@@ -21,7 +21,7 @@ from django.utils import timezone
 from jaring.core.bulk import adapted_datetime, fetch, insert_rows, marks, update_rows
 from jaring.crypto.cipher import decrypt, encrypt, keyed_token
 from jaring.intel import alerts, linking
-from jaring.intel.models import FraudReport, Indicator, Sighting, WarninglistEntry
+from jaring.intel.models import FraudReport, Indicator, PendingLink, Sighting, WarninglistEntry
 from jaring.intel.sharing import REGION_WIDE, stores_raw_value
 from jaring.intel.validation import ReportInput
 from jaring.reference.services import RateTable
@@ -352,9 +352,13 @@ def _recompute_values(indicator_ids: list[int]) -> None:
 
 @transaction.atomic
 def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
-           rates: RateTable | None = None) -> IngestResult:
+           rates: RateTable | None = None, defer_linking: bool = False) -> IngestResult:
     """Store a batch of checked (or already sealed) reports, match them, update
-    campaigns and alert."""
+    campaigns and alert.
+
+    ``defer_linking`` (for bulk imports) stores and counts the reports but queues
+    them for :func:`link_pending` instead of linking them now.
+    """
     if not items:
         return IngestResult()
     if isinstance(items[0], ReportInput):
@@ -378,7 +382,27 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
             pk__in=updated[start:start + linking.CHUNK], campaign__isnull=False,
         ).values_list("campaign_id", flat=True))
     linking.refresh_stats(stale)
+    if defer_linking:
+        insert_rows(PendingLink, ["report"], [(pk,) for pk in sorted(set(report_ids))],
+                    ignore_conflicts=True)
+        return IngestResult(created=created, updated=updated, campaigns=stale)
     grown = linking.link(sorted(set(report_ids)))
     changed = stale | grown
     alerted = alerts.raise_for(grown, today=timezone.localdate())
     return IngestResult(created=created, updated=updated, campaigns=changed, alerts=alerted)
+
+
+LINK_CHUNK = 50_000
+
+
+@transaction.atomic
+def link_pending() -> IngestResult:
+    """Link every queued report into campaigns and alert, as :func:`ingest` would have."""
+    linking.lock()
+    pending = list(PendingLink.objects.order_by("report_id").values_list("report_id", flat=True))
+    result = IngestResult()
+    for start in range(0, len(pending), LINK_CHUNK):
+        result.campaigns |= linking.link(pending[start:start + LINK_CHUNK])
+    result.alerts = alerts.raise_for(result.campaigns, today=timezone.localdate())
+    PendingLink.objects.all().delete()  # the lock kept anyone from queueing meanwhile
+    return result

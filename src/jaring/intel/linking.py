@@ -21,7 +21,14 @@ from django.db.models import DateField
 from django.utils import timezone
 
 from jaring.core.bulk import fetch, insert_rows, marks, update_rows
-from jaring.intel.models import Campaign, FeedSequence, FraudReport, Indicator, Sighting
+from jaring.intel.models import (
+    Campaign,
+    FeedSequence,
+    FraudReport,
+    Indicator,
+    PendingLink,
+    Sighting,
+)
 
 LINKING_STATUSES = (Indicator.Status.ACTIVE, Indicator.Status.APPROVED)
 CHUNK = 900  # stays under SQLite's bound-parameter limit with room to spare
@@ -386,6 +393,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
     retired = Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=live)
     retired.update(status=Campaign.Status.DISSOLVED, merged_into=None, report_count=0)
     refresh_stats(live)
+    PendingLink.objects.all().delete()  # every report is linked now
     return live
 
 

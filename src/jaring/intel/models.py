@@ -291,6 +291,22 @@ class ImportJob(models.Model):
         return f"import {self.source_name} ({self.state})"
 
 
+class PendingLink(models.Model):
+    """A report stored by a bulk import but not yet linked into campaigns.
+
+    A bulk import links its reports every few tens of thousands instead of with
+    every batch (a big campaign is then updated once, not in every batch it
+    grows in). The queue is written in the same transaction as the reports, so a
+    killed import leaves it behind, and the next import, or a rebuild, links it.
+    """
+
+    report = models.OneToOneField(FraudReport, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} waiting to be linked"
+
+
 class ImportRejection(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
     line = models.BigIntegerField()
