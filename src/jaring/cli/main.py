@@ -41,7 +41,11 @@ def initialise(force: bool = False) -> tuple[Path, bool]:
 
     path = key_file_path()
     if path.exists() and not force:
-        keyring.read(path)  # refuse to run on a corrupt file rather than overwrite it
+        content = keyring.read(path)  # refuse to run on a corrupt file rather than overwrite it
+        if not content.get("signing_keys"):  # a key file from before care transfer packages
+            keyring.add_signing_key(content)
+            keyring.write(path, content)
+            keyring.forget()
         return path, False
     if path.exists() and force:
         raise CommandError(

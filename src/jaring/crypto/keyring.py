@@ -48,8 +48,30 @@ def _new_data_key(scope: str, version: int) -> dict[str, str]:
     return {"id": f"{scope}.{version}", "key": _b64(secrets.token_bytes(32)), "created": _now()}
 
 
+def _new_signing_key(version: int) -> dict[str, str]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw,
+                                                     NoEncryption())
+    return {"id": f"sig.{version}", "key": _b64(raw), "created": _now()}
+
+
+def add_signing_key(content: dict) -> str:
+    """Append a new Ed25519 signing key (care transfer packages); the caller writes the file."""
+    keys = content.setdefault("signing_keys", [])
+    version = max((int(k["id"].rsplit(".", 1)[1]) for k in keys), default=0) + 1
+    keys.append(_new_signing_key(version))
+    return keys[-1]["id"]
+
+
 def generate(scopes: list[str]) -> dict:
     return {
+        "signing_keys": [_new_signing_key(1)],
         "format": KEY_FILE_FORMAT,
         "created": _now(),
         "secret_key": secrets.token_urlsafe(50),
@@ -122,6 +144,11 @@ class Keyring:
                 key = DataKey(entry["id"], base64.b64decode(entry["key"]))
                 self._by_id[key.id] = key
                 self._current[scope] = key
+        # Ed25519 keys that sign transfer packages; older ones still verify.
+        self.signing_keys: dict[str, bytes] = {
+            entry["id"]: base64.b64decode(entry["key"])
+            for entry in content.get("signing_keys", [])
+        }
 
     def current(self, scope: str) -> DataKey:
         try:
@@ -141,15 +168,27 @@ class Keyring:
 
 _lock = threading.Lock()
 _cache: dict[str, Keyring] = {}
+_stamps: dict[str, int] = {}
+
+
+def _stamp(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def keyring() -> Keyring:
     from django.conf import settings
 
     path = str(settings.KEY_FILE)
+    # `jaring keys rotate` rewrites the file while servers run: a changed file is
+    # read again, so every process encrypts with the new key at once (no restart).
+    stamp = _stamp(path)
     with _lock:
-        if path not in _cache:
+        if path not in _cache or _stamps.get(path) != stamp:
             _cache[path] = Keyring(read(path))
+            _stamps[path] = stamp
         return _cache[path]
 
 
@@ -157,3 +196,4 @@ def forget() -> None:
     """Drop cached keys, after the key file changed (rotation, restore, tests)."""
     with _lock:
         _cache.clear()
+        _stamps.clear()
