@@ -41,17 +41,28 @@ def refer(user: Any, case: Case, *, provider: ServiceProvider, service_type: str
     return referral
 
 
-@transaction.atomic
 def answer_referral(user: Any, referral: Referral, state: str) -> Referral:
-    """The provider accepts, declines or completes; the sender sees the same state."""
-    referral = Referral.objects.select_for_update().select_related("provider", "case").get(
-        pk=referral.pk)
+    """The provider accepts, declines or completes; the sender sees the same state.
+
+    The permission check runs before the transaction, so that a refusal's audit
+    event is not rolled back with it."""
+    may_answer(user, referral, state)
+    return _answer_referral(user, referral, state)
+
+
+def may_answer(user: Any, referral: Referral, state: str) -> None:
     sender_side = policy.allowed(user, "care.case.edit", referral.case)
     if not policy.allowed(user, "care.referral.respond", referral):
         # The sending caseworker may mark a referral completed (an outside provider
         # without a Jaring account cannot); nothing else.
         if not (sender_side and state == Referral.State.COMPLETED):
             policy.deny(user, "care.referral.respond", referral, conceal=not sender_side)
+
+
+@transaction.atomic
+def _answer_referral(user: Any, referral: Referral, state: str) -> Referral:
+    referral = Referral.objects.select_for_update().select_related("provider", "case").get(
+        pk=referral.pk)
     if state not in _NEXT.get(Referral.State(referral.state), set()):
         raise ValidationError({"state": f"a {referral.state} referral cannot become {state!r}"})
     referral.state = state

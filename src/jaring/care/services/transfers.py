@@ -131,9 +131,22 @@ def _receive(user: Any, transfer: Transfer, document: dict[str, Any]) -> Case:
     return case
 
 
-@transaction.atomic
 def answer_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str = "") -> Transfer:
+    """Accept or decline. The permission check and a refused package's audit event
+    happen outside the transaction, so that a refusal is never rolled back."""
     policy.check(user, "care.transfer.receive", transfer, conceal=True)
+    if accept and transfer.state == Transfer.State.SENT:
+        try:
+            read_package(transfer)
+        except package.PackageRefused as exc:
+            record_event("care.transfer.refused", actor=user, target=transfer,
+                         detail={"reason": str(exc)})
+            raise ValidationError({"package": f"refused: {exc}"}) from None
+    return _answer_transfer(user, transfer, accept=accept, reason=reason)
+
+
+@transaction.atomic
+def _answer_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str) -> Transfer:
     transfer = Transfer.objects.select_for_update().select_related(
         "case", "to_organisation").get(pk=transfer.pk)
     if transfer.state != Transfer.State.SENT:
@@ -142,9 +155,7 @@ def answer_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str 
     if accept:
         try:
             document = read_package(transfer)
-        except package.PackageRefused as exc:
-            record_event("care.transfer.refused", actor=user, target=transfer,
-                         detail={"reason": str(exc)})
+        except package.PackageRefused as exc:  # changed since the check above
             raise ValidationError({"package": f"refused: {exc}"}) from None
         received = _receive(user, transfer, document)
         transfer.received_case = received
