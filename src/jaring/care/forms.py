@@ -102,7 +102,7 @@ class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
     method = forms.ChoiceField(choices=ConsentMethod.choices)
     given_on = forms.DateField(widget=DATE)
-    fields = forms.MultipleChoiceField(
+    travel_fields = forms.MultipleChoiceField(
         required=False, choices=[(f, f.replace("_", " ")) for f in CONSENTABLE_FIELDS],
         widget=forms.CheckboxSelectMultiple, label="Fields that may travel (transfer only)")
 

@@ -309,7 +309,8 @@ class Referral(models.Model):
         COMPLETED = "completed", "Completed"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
-    provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="referrals")
+    provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT,
+                                 related_name="referrals")
     service_type = models.CharField(max_length=20, choices=ServiceType.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
     note = models.CharField(max_length=500, blank=True, help_text="No names: the case reference")

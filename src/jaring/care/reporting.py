@@ -33,7 +33,10 @@ KPI_COLUMNS = ["country", "organisation", "cases", "open_cases", "closed_cases",
 
 
 def kpis(user: Any) -> list[dict[str, Any]]:
-    cases = visible_cases(user, "care.report.view")
+    return kpis_for(visible_cases(user, "care.report.view"))
+
+
+def kpis_for(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     rows: dict[int, dict[str, Any]] = {}
     closed = [CaseState.CLOSED, CaseState.FOLLOW_UP]
     for r in (cases.values("organisation_id", "organisation__short_name", "country_id")
@@ -51,25 +54,26 @@ def kpis(user: Any) -> list[dict[str, Any]]:
     waits: dict[int, list[int]] = defaultdict(list)
     for org, registered, first in cases.filter(first_service_on__isnull=False).values_list(
             "organisation_id", "registered_on", "first_service_on").iterator():
-        waits[org].append((first - registered).days)
+        if first is not None:
+            waits[org].append((first - registered).days)
     for org, days in waits.items():
         rows[org]["median_days_to_first_service"] = statistics.median(days)
-    for r in (cases.filter(state__in=closed).exclude(closure_reason="")
+    for c in (cases.filter(state__in=closed).exclude(closure_reason="")
               .values("organisation_id", "closure_reason").annotate(n=Count("pk")).order_by()):
-        rows[r["organisation_id"]][f"closed_{r['closure_reason']}"] = r["n"]
-    for r in (Referral.objects.filter(case__in=cases.values("pk"))
+        rows[c["organisation_id"]][f"closed_{c['closure_reason']}"] = c["n"]
+    for f in (Referral.objects.filter(case__in=cases.values("pk"))
               .values("case__organisation_id")
               .annotate(sent=Count("pk"),
                         done=Count("pk", filter=Q(state=Referral.State.COMPLETED))).order_by()):
-        rows[r["case__organisation_id"]].update(referrals_sent=r["sent"],
-                                                referrals_completed=r["done"])
-    for r in (Transfer.objects.filter(case__in=cases.values("pk"))
+        rows[f["case__organisation_id"]].update(referrals_sent=f["sent"],
+                                                referrals_completed=f["done"])
+    for t in (Transfer.objects.filter(case__in=cases.values("pk"))
               .values("case__organisation_id").annotate(n=Count("pk")).order_by()):
-        rows[r["case__organisation_id"]]["transfers_out"] = r["n"]
-    for r in (Transfer.objects.filter(received_case__in=cases.values("pk"))
+        rows[t["case__organisation_id"]]["transfers_out"] = t["n"]
+    for i in (Transfer.objects.filter(received_case__in=cases.values("pk"))
               .values("to_organisation_id").annotate(n=Count("pk")).order_by()):
-        if r["to_organisation_id"] in rows:
-            rows[r["to_organisation_id"]]["transfers_in"] = r["n"]
+        if i["to_organisation_id"] in rows:
+            rows[i["to_organisation_id"]]["transfers_in"] = i["n"]
     return list(rows.values())
 
 

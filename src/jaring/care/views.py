@@ -118,16 +118,16 @@ def _case_action(user: Any, case: Any, action: str, post: Any) -> tuple[str, str
         return get_object_or_404(model, pk=int(raw), case=case)
 
     if action == "screen":
-        form = forms.ScreeningForm(post)
-        valid(form)
-        indicators, elements = form.answers()
+        screening_form = forms.ScreeningForm(post)
+        valid(screening_form)
+        indicators, elements = screening_form.answers()
         result = workflow.screen(user, case, indicators=indicators, elements=elements,
-                                 override_reason=form.cleaned_data["override_reason"])
+                                 override_reason=screening_form.cleaned_data["override_reason"])
         return "screening", f"Screening recorded: {result.get_result_display()}."
     if action == "consent":
         data = valid(forms.ConsentForm(post))
         consent.record_consent(user, case, purpose=data["purpose"], method=data["method"],
-                               given_on=data["given_on"], fields=data["fields"])
+                               given_on=data["given_on"], fields=data["travel_fields"])
         return "consent", "Consent recorded."
     if action == "withdraw":
         consent.withdraw_consent(user, record(Consent, "consent"))

@@ -235,13 +235,17 @@ def audit_verify() -> None:
 
 # Commands kept in their own modules so that this one stays short.
 from jaring.cli import backup, bench, demo  # noqa: E402
+from jaring.cli import care as care_cli  # noqa: E402
 from jaring.cli import intel as intel_cli  # noqa: E402
+from jaring.cli import keys as keys_cli  # noqa: E402
 
 app.command("demo")(demo.demo)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("bench")(bench.bench)
 app.add_typer(intel_cli.app, name="intel")
+app.add_typer(care_cli.app, name="care")
+app.add_typer(keys_cli.app, name="keys")
 
 
 def run() -> None:

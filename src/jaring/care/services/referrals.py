@@ -52,11 +52,11 @@ def answer_referral(user: Any, referral: Referral, state: str) -> Referral:
 
 def may_answer(user: Any, referral: Referral, state: str) -> None:
     sender_side = policy.allowed(user, "care.case.edit", referral.case)
-    if not policy.allowed(user, "care.referral.respond", referral):
-        # The sending caseworker may mark a referral completed (an outside provider
-        # without a Jaring account cannot); nothing else.
-        if not (sender_side and state == Referral.State.COMPLETED):
-            policy.deny(user, "care.referral.respond", referral, conceal=not sender_side)
+    # The sending caseworker may mark a referral completed (an outside provider
+    # without a Jaring account cannot); nothing else.
+    if not policy.allowed(user, "care.referral.respond", referral) and not (
+            sender_side and state == Referral.State.COMPLETED):
+        policy.deny(user, "care.referral.respond", referral, conceal=not sender_side)
 
 
 @transaction.atomic

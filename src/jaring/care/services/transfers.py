@@ -104,8 +104,9 @@ def _receive(user: Any, transfer: Transfer, document: dict[str, Any]) -> Case:
     organisation = transfer.to_organisation
     info = document["case"]
     raw_person = document["person"]
+    country = transfer.to_country_id
     case = Case.objects.create(
-        reference=next_reference(organisation.country_id), country_id=organisation.country_id,
+        reference=next_reference(country), country_id=country,
         organisation=organisation, owner=user, case_type=info["case_type"],
         risk_level=info["risk_level"], non_punishment=bool(info.get("non_punishment")),
         registered_on=timezone.localdate(),
