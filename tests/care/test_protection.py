@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from jaring.audit.models import AuditEvent
@@ -78,8 +77,15 @@ def test_retention_anonymises_only_cases_closed_long_ago(worker):
     assert Case.objects.get(pk=recent.pk).anonymised_on is None
 
 
-def test_key_rotation_reencrypts_care_and_intel_without_losing_a_record(worker):
+def test_key_rotation_reencrypts_care_and_intel_without_losing_a_record(worker, settings,
+                                                                         tmp_path):
     from tests.intel.factories import submit
+
+    # Rotate a copy of the key file, so the other tests keep their keys.
+    copy = tmp_path / "keys.json"
+    keyring.write(copy, keyring.read(settings.KEY_FILE))
+    settings.KEY_FILE = str(copy)
+    keyring.forget()
 
     case = in_services(worker, supervisor_for(worker), data=person(given_name="Juan"))
     report = submit("PH", ("phone", "+63 917 555 0101"), victim_name="Victim Name")
