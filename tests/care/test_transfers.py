@@ -56,7 +56,7 @@ def test_accepting_moves_ownership_and_carries_only_consented_fields(sent):
 
 
 def test_declining_keeps_the_case_where_it_was(sent):
-    thai, case, receiver, transfer = sent
+    _, case, receiver, transfer = sent
     with pytest.raises(ValidationError, match="why"):
         transfers.answer_transfer(receiver, transfer, accept=False)
     transfers.answer_transfer(receiver, transfer, accept=False, reason="No capacity")
@@ -66,7 +66,7 @@ def test_declining_keeps_the_case_where_it_was(sent):
 
 
 def test_a_tampered_package_is_refused_and_the_refusal_audited(sent):
-    thai, case, receiver, transfer = sent
+    _, _, receiver, transfer = sent
     document = json.loads(decrypt("ID", transfer.package_enc))
     document["consented_fields"].append("documents")
     document["person"]["documents"] = [{"type": "passport", "number": "FORGED"}]
