@@ -52,10 +52,11 @@ def answer_referral(user: Any, referral: Referral, state: str) -> Referral:
 
 def may_answer(user: Any, referral: Referral, state: str) -> None:
     sender_side = policy.allowed(user, "care.case.edit", referral.case)
-    # The sending caseworker may mark a referral completed (an outside provider
-    # without a Jaring account cannot); nothing else.
+    # The sending caseworker may mark a referral completed, and records every answer
+    # of a provider that has no Jaring organisation (it answers by phone or letter).
+    offline = referral.provider.organisation_id is None
     if not policy.allowed(user, "care.referral.respond", referral) and not (
-            sender_side and state == Referral.State.COMPLETED):
+            sender_side and (offline or state == Referral.State.COMPLETED)):
         policy.deny(user, "care.referral.respond", referral, conceal=not sender_side)
 
 
