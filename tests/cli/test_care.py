@@ -81,3 +81,13 @@ def test_keys_rotate(case, settings, tmp_path):
     resumed = invoke("keys", "rotate", "--reencrypt-only")
     assert resumed.exit_code == 0 and "Re-encrypted 0 values" in resumed.output
     keyring.forget()
+
+
+@pytest.mark.slow
+def test_bench_care_reports_every_figure(tmp_path):
+    from tests.cli.conftest import run_jaring
+
+    result = run_jaring("bench", "care", "--cases", "300", cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for figure in ("Case list with filters p95", "Exact name search p95", "Opening a case p95"):
+        assert figure in result.stdout
