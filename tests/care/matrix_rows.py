@@ -95,6 +95,22 @@ def _transfer(world: World, actor: str, variant: str) -> Transfer:
     return transfers.send_transfer(sender, case, to_organisation=to_org)
 
 
+def _task(world: World, actor: str, variant: str) -> str:
+    return f"/api/v1/care/tasks/{_case(world, actor, variant).tasks.first().pk}/done"
+
+
+def _colleague(world: World, actor: str, variant: str) -> dict:
+    owner = world.owner(actor, variant)
+    return {"user": staff(CW, organisation=_organisation(owner)).pk}
+
+
+def _report_ids(world: World, actor: str, variant: str) -> dict:
+    from tests.intel.factories import submit
+
+    country = _organisation(world.owner(actor, variant)).country_id
+    return {"report_ids": [submit(country).pk]}
+
+
 def _new_case(world: World, actor: str, variant: str) -> dict:
     return {"case_type": "fraud_victim", "person": {"given_name": f"Matrix{next(_n)}"},
             "sex": "female", "nationality": "ID"}
@@ -190,5 +206,20 @@ ROUTES = [
     Route("GET /api/v1/care/kpis", _api({CW: 200, SUP: 200, ME: 200})),
     Route("GET /api/v1/care/cases/{case_id}/access-request", _api({SUP: 200}),
           other=_api_other(SUP), path=_api_case("/access-request")),
+    # The user and reports named in the body belong with the record, so "other" is 404.
+    Route("POST /api/v1/care/cases/{case_id}/assign", _api(WORKERS),
+          other=_api_other(CW, SUP), path=_api_case("/assign"), data=_colleague),
+    Route("POST /api/v1/care/cases/{case_id}/fraud-reports", _api(WORKERS),
+          other=_api_other(CW, SUP), path=_api_case("/fraud-reports"), data=_report_ids),
+    Route("POST /api/v1/care/cases/{case_id}/supervisor-note", _api({SUP: 200}),
+          other=_api_other(SUP), path=_api_case("/supervisor-note"), data={"note": "Watch"}),
+    # Without law-enforcement consent: the supervisor may override, the caseworker not.
+    Route("POST /api/v1/care/cases/{case_id}/disclosures", _api({CW: 403, SUP: 204}),
+          other=_api_other(CW, SUP), path=_api_case("/disclosures"),
+          data={"recipient": "Police", "purpose": "Statement", "override_reason": "x"}),
+    Route("POST /api/v1/care/tasks/{task_id}/done", _api({CW: 204, SUP: 204}),
+          other=_api_other(CW, SUP), path=_task),
+    Route("POST /api/v1/care/cases/{case_id}/erase", _api({SUP: 204}),
+          other=_api_other(SUP), path=_api_case("/erase"), data={"reason": "Request"}),
 ]
 

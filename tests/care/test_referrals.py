@@ -10,7 +10,7 @@ from jaring.care.models import ConsentPurpose, Referral
 from jaring.care.personal import PersonalData
 from jaring.care.services import cases, consent, referrals
 from jaring.identity.roles import Role
-from tests.care.factories import ngo, new_case, provider, staff, supervisor_for
+from tests.care.factories import new_case, ngo, provider, staff, supervisor_for
 
 pytestmark = pytest.mark.django_db
 

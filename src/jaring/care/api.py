@@ -18,22 +18,28 @@ from jaring.care.models import (
     Referral,
     RiskLevel,
     ServiceProvider,
+    Task,
     Transfer,
 )
 from jaring.care.personal import PersonalData
 from jaring.care.schemas import (
+    AssignIn,
     CaseDetailOut,
     CaseIn,
     CaseOut,
     ConsentIn,
     ConsentOut,
+    DisclosureIn,
     InboxOut,
+    NoteIn,
     PlanIn,
     PlanOut,
     ProviderOut,
+    ReasonIn,
     ReferralIn,
     ReferralOut,
     ReferralStateIn,
+    ReportLinksIn,
     ScreeningIn,
     ScreeningOut,
     ServiceIn,
@@ -45,7 +51,7 @@ from jaring.care.schemas import (
 )
 from jaring.care.services import cases, consent, protection, referrals, transfers, workflow
 from jaring.identity import policy
-from jaring.identity.models import Organisation
+from jaring.identity.models import Organisation, User
 
 router = Router(tags=["care"])
 
@@ -271,3 +277,62 @@ def access_request(request: HttpRequest, case_id: int):
     policy.check(request.user, "care.subject.access", request=request)
     return protection.access_request(request.user, _case(request, case_id,
                                                          "care.subject.access"))
+
+
+@router.post("/cases/{case_id}/assign", response=CaseDetailOut,
+             summary="Assign a caseworker of the case's organisation (or remove them)")
+def assign(request: HttpRequest, case_id: int, body: AssignIn):
+    policy.check(request.user, "care.case.edit", request=request)
+    case = _case(request, case_id, "care.case.edit")
+    assignee = User.objects.filter(pk=body.user, organisation_id=case.organisation_id).first()
+    if assignee is None:
+        raise ValidationError({"user": f"no user {body.user} in the case's organisation"})
+    cases.assign(request.user, case, assignee, remove=body.remove)
+    return _detail(request, case.pk)
+
+
+@router.post("/cases/{case_id}/fraud-reports", response=CaseDetailOut,
+             summary="Link the fraud reports behind the case (same country)")
+def link_reports(request: HttpRequest, case_id: int, body: ReportLinksIn):
+    policy.check(request.user, "care.case.edit", request=request)
+    case = _case(request, case_id, "care.case.edit")
+    cases.link_reports(request.user, case, body.report_ids)
+    return _detail(request, case.pk)
+
+
+@router.post("/cases/{case_id}/supervisor-note", response=CaseDetailOut,
+             summary="Write the supervisor-only note")
+def supervisor_note(request: HttpRequest, case_id: int, body: NoteIn):
+    policy.check(request.user, "care.case.supervise", request=request)
+    case = _case(request, case_id, "care.case.supervise")
+    cases.set_supervisor_note(request.user, case, body.note)
+    return _detail(request, case.pk)
+
+
+@router.post("/cases/{case_id}/disclosures", response={204: None},
+             summary="Record a disclosure to law enforcement (needs its consent)")
+def disclose(request: HttpRequest, case_id: int, body: DisclosureIn):
+    policy.check(request.user, "care.case.edit", request=request)
+    case = _case(request, case_id, "care.case.edit")
+    referrals.disclose_to_law_enforcement(request.user, case, recipient=body.recipient,
+                                          purpose=body.purpose,
+                                          override_reason=body.override_reason)
+    return Status(204, None)
+
+
+@router.post("/tasks/{task_id}/done", response={204: None}, summary="Mark a task done")
+def task_done(request: HttpRequest, task_id: int):
+    policy.check(request.user, "care.case.edit", request=request)
+    task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
+    policy.check(request.user, "care.case.edit", task.case, conceal=True, request=request)
+    cases.complete_task(request.user, task)
+    return Status(204, None)
+
+
+@router.post("/cases/{case_id}/erase", response={204: None},
+             summary="Anonymise the person (erasure on request); the case stays in figures")
+def erase(request: HttpRequest, case_id: int, body: ReasonIn):
+    policy.check(request.user, "care.erase", request=request)
+    case = _case(request, case_id, "care.erase")
+    protection.erase(request.user, case, reason=body.reason)
+    return Status(204, None)

@@ -201,3 +201,26 @@ class InboxOut(Schema):
     referrals: list[ReferralOut]
     transfers_in: list[TransferOut]
     transfers_out: list[TransferOut]
+
+
+class AssignIn(Schema):
+    user: int
+    remove: bool = False
+
+
+class ReportLinksIn(Schema):
+    report_ids: list[int] = Field(..., min_length=1, max_length=50)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=5000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class DisclosureIn(Schema):
+    recipient: str = Field(..., max_length=200)
+    purpose: str = Field(..., max_length=300)
+    override_reason: str = Field("", max_length=300)

@@ -37,6 +37,14 @@ def require_consent(user: Any, case: Case, purpose: str, *, override_reason: str
     return "override"
 
 
+def precheck_override(user: Any, case: Case, purpose: str, override_reason: str) -> None:
+    """Refuse an override the user may not make before any transaction starts, so the
+    refusal's audit event is not rolled back with the step it refused."""
+    if (override_reason.strip() and active_consent(case, purpose) is None
+            and not policy.allowed(user, "care.consent.override", case)):
+        policy.deny(user, "care.consent.override", case)
+
+
 @transaction.atomic
 def record_consent(user: Any, case: Case, *, purpose: str, method: str,
                    given_on: datetime.date | None = None,

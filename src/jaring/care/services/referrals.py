@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jaring.care.models import Case, ConsentPurpose, Referral, ServiceProvider, ServiceType
 from jaring.care.services.base import guard, log
-from jaring.care.services.consent import require_consent
+from jaring.care.services.consent import precheck_override, require_consent
 from jaring.identity import policy
 
 # Who may move a referral where: the sender withdraws nothing; the provider answers.
@@ -20,8 +20,15 @@ _NEXT = {
 }
 
 
-@transaction.atomic
 def refer(user: Any, case: Case, *, provider: ServiceProvider, service_type: str,
+          note: str = "", override_reason: str = "") -> Referral:
+    precheck_override(user, case, ConsentPurpose.REFERRAL, override_reason)
+    return _refer(user, case, provider=provider, service_type=service_type, note=note,
+                  override_reason=override_reason)
+
+
+@transaction.atomic
+def _refer(user: Any, case: Case, *, provider: ServiceProvider, service_type: str,
           note: str = "", override_reason: str = "") -> Referral:
     case = guard(user, "care.case.edit", case)
     if not case.is_open:
@@ -74,8 +81,15 @@ def _answer_referral(user: Any, referral: Referral, state: str) -> Referral:
     return referral
 
 
-@transaction.atomic
 def disclose_to_law_enforcement(user: Any, case: Case, *, recipient: str, purpose: str,
+                                override_reason: str = "") -> None:
+    precheck_override(user, case, ConsentPurpose.LAW_ENFORCEMENT, override_reason)
+    return _disclose_to_law_enforcement(user, case, recipient=recipient, purpose=purpose,
+                                        override_reason=override_reason)
+
+
+@transaction.atomic
+def _disclose_to_law_enforcement(user: Any, case: Case, *, recipient: str, purpose: str,
                                 override_reason: str = "") -> None:
     """Record that case information went to the police or a prosecutor, on consent."""
     case = guard(user, "care.case.edit", case)

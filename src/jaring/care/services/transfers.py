@@ -25,7 +25,7 @@ from jaring.care.models import (
 from jaring.care.personal import CONSENTABLE_FIELDS, PersonalData, unseal
 from jaring.care.services.base import guard, log, touch
 from jaring.care.services.cases import next_reference, store_person
-from jaring.care.services.consent import active_consent, require_consent
+from jaring.care.services.consent import active_consent, precheck_override, require_consent
 from jaring.crypto.cipher import decrypt, encrypt
 from jaring.identity import policy
 from jaring.identity.models import Organisation
@@ -61,8 +61,16 @@ def build_document(case: Case, to: Organisation, fields: list[str]) -> dict[str,
     return document
 
 
-@transaction.atomic
 def send_transfer(user: Any, case: Case, *, to_organisation: Organisation,
+                  override_reason: str = "", override_fields: list[str] | None = None
+                  ) -> Transfer:
+    precheck_override(user, case, ConsentPurpose.TRANSFER, override_reason)
+    return _send_transfer(user, case, to_organisation=to_organisation,
+                          override_reason=override_reason, override_fields=override_fields)
+
+
+@transaction.atomic
+def _send_transfer(user: Any, case: Case, *, to_organisation: Organisation,
                   override_reason: str = "", override_fields: list[str] | None = None
                   ) -> Transfer:
     case = guard(user, "care.transfer.send", case)

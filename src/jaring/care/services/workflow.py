@@ -30,7 +30,7 @@ from jaring.care.models import (
     Task,
 )
 from jaring.care.services.base import guard, log, touch
-from jaring.care.services.consent import require_consent
+from jaring.care.services.consent import precheck_override, require_consent
 from jaring.crypto.cipher import encrypt
 
 FOLLOW_UPS = [(Task.Kind.FOLLOW_UP_3, "Follow-up at 3 months", 91),
@@ -45,13 +45,20 @@ def _expect(case: Case, *states: str) -> None:
                                f"{allowed}"})
 
 
-@transaction.atomic
 def screen(user: Any, case: Case, *, indicators: dict[str, bool], elements: dict[str, bool],
            override_reason: str = "") -> Screening:
     """Record a trafficking screening; a presumed victim gets the non-punishment flag.
 
     Screening again is allowed at any open stage (new facts come out late); only the
     first one moves the case on from registered."""
+    precheck_override(user, case, ConsentPurpose.SERVICES, override_reason)
+    return _screen(user, case, indicators=indicators, elements=elements,
+                   override_reason=override_reason)
+
+
+@transaction.atomic
+def _screen(user: Any, case: Case, *, indicators: dict[str, bool], elements: dict[str, bool],
+           override_reason: str = "") -> Screening:
     case = guard(user, "care.case.edit", case)
     if not case.is_open:
         _expect(case, CaseState.REGISTERED, CaseState.SERVICES)
