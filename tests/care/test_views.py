@@ -118,3 +118,17 @@ def test_reports_csv_and_htcds(worker, signed_in):
     htcds = client.get("/care/reports/htcds.csv").content.decode()
     assert htcds.startswith("caseId,") and len(htcds.splitlines()) == 2
     assert client.get("/care/reports/charts/caseload.json").json()["$schema"]
+
+
+def test_assigning_a_colleague_lets_them_open_the_case(worker, signed_in):
+    colleague = staff(Role.CASEWORKER, organisation=worker.organisation)
+    case = new_case(worker)
+    client = signed_in(colleague)
+    assert client.get(f"/care/{case.pk}/").status_code == 404
+    client.logout()
+    owner = signed_in(worker)
+    owner.post(f"/care/{case.pk}/act", {"action": "assign", "username": colleague.username})
+    owner.logout()
+    client = signed_in(colleague)
+    assert client.get(f"/care/{case.pk}/").status_code == 200
+    assert [row["id"] for row in client.get("/api/v1/care/cases").json()] == [case.pk]

@@ -97,6 +97,8 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "closure_form": forms.ClosureForm(), "reason_form": forms.ReasonForm(),
         "transfer_form": forms.TransferForm(country=case.country_id),
         "note_form": forms.NoteForm(initial={"note": opened.supervisor_note or ""}),
+        "assigned": list(case.assigned.all()),
+        "reports": list(case.fraud_reports.values_list("pk", "reference")),
         "pending_plan": next((p for p in opened.plans if p.approved_at is None), None),
         "states": CaseState,
     }
@@ -176,6 +178,22 @@ def _case_action(user: Any, case: Any, action: str, post: Any) -> tuple[str, str
     if action == "task_done":
         cases.complete_task(user, record(Task, "task"))
         return "person", "Task done."
+    if action == "link_reports":
+        raw = [part.strip() for part in post.get("reports", "").split(",") if part.strip()]
+        if not raw or not all(part.isdecimal() for part in raw):
+            raise ValidationError({"reports": "give report ids separated by commas"})
+        cases.link_reports(user, case, [int(part) for part in raw])
+        return "person", "Fraud reports linked."
+    if action == "assign":
+        from jaring.identity.models import User
+
+        assignee = User.objects.filter(username=post.get("username", "").strip(),
+                                       organisation_id=case.organisation_id).first()
+        if assignee is None:
+            raise ValidationError({"username": "no such user in the case's organisation"})
+        removing = bool(post.get("remove"))
+        cases.assign(user, case, assignee, remove=removing)
+        return "person", f"{assignee.get_username()} {'removed' if removing else 'assigned'}."
     if action == "note":
         cases.set_supervisor_note(user, case, valid(forms.NoteForm(post))["note"])
         return "assessment", "Supervisor note saved."

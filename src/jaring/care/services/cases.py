@@ -19,6 +19,9 @@ from jaring.reference.models import Country
 
 
 def next_reference(country: str) -> str:
+    """The next CW-<country>-NNNNNNN; the caller holds a transaction. Locking the
+    country row makes concurrent registrations in one country take turns (PostgreSQL)."""
+    Country.objects.select_for_update().filter(pk=country).first()
     last = (Case.objects.filter(country_id=country, reference__startswith=f"CW-{country}-")
             .order_by("-reference").values_list("reference", flat=True).first())
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
