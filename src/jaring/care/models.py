@@ -109,10 +109,13 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-registered_on", "-id"]
+        # Each scope (country, organisation, owner) walks its index in list order and
+        # stops after one page, instead of sorting every case in scope.
         indexes = [
-            models.Index(fields=["country", "state", "registered_on"]),
-            models.Index(fields=["organisation", "state", "registered_on"]),
-            models.Index(fields=["owner", "registered_on"]),
+            models.Index(fields=["country", "registered_on", "id"]),
+            models.Index(fields=["organisation", "registered_on", "id"]),
+            models.Index(fields=["owner", "registered_on", "id"]),
+            models.Index(fields=["organisation", "state", "registered_on", "id"]),
         ]
 
     def __str__(self) -> str:
