@@ -33,11 +33,19 @@ from jaring.identity.models import Organisation
 SCREENING_FIELD = "screening"
 
 
+def package_id(case: Case) -> str:
+    """Unique across deployments (the signer's public key is mixed in) yet repeatable, so
+    the same demo seed builds the same database."""
+    signer = ",".join(sorted(k.hex() for k in package.trusted_public_keys().values()))
+    sent = Transfer.objects.filter(case=case).count()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"jaring:{signer}:{case.reference}:{sent + 1}"))
+
+
 def build_document(case: Case, to: Organisation, fields: list[str]) -> dict[str, Any]:
     person = case.person
     data = unseal(case.country_id, person.data_enc).only(fields)
     document: dict[str, Any] = {
-        "package_id": str(uuid.uuid4()),
+        "package_id": package_id(case),
         "created": timezone.now().isoformat(timespec="seconds"),
         "from": {"country": case.country_id, "organisation": case.organisation.short_name,
                  "case_reference": case.reference},
