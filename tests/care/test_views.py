@@ -132,3 +132,17 @@ def test_assigning_a_colleague_lets_them_open_the_case(worker, signed_in):
     client = signed_in(colleague)
     assert client.get(f"/care/{case.pk}/").status_code == 200
     assert [row["id"] for row in client.get("/api/v1/care/cases").json()] == [case.pk]
+
+
+def test_nul_characters_are_refused_with_the_field_named(worker, client):
+    from jaring.identity.middleware import SESSION_KEY
+
+    client.force_login(worker)
+    session = client.session
+    session[SESSION_KEY] = True
+    session.save()
+    case = new_case(worker)
+    response = client.post(f"/api/v1/care/cases/{case.pk}/transition",
+                           {"action": "reopen", "reason": "a\x00b"},
+                           content_type="application/json")
+    assert response.status_code == 400 and "reason" in str(response.json())

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from jaring.care import queries, reporting
 from jaring.care.models import (
@@ -40,6 +40,7 @@ from jaring.care.schemas import (
     ReferralOut,
     ReferralStateIn,
     ReportLinksIn,
+    Schema,
     ScreeningIn,
     ScreeningOut,
     ServiceIn,

@@ -5,7 +5,32 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import field_validator
+
+
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _no_nul(item)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    return value
+
+
+class Schema(NinjaSchema):
+    """Refuses NUL characters anywhere in a request body: PostgreSQL cannot store them,
+    and free text here ends up in text and JSON columns."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _reject_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
 
 
 class DocumentIn(Schema):
