@@ -111,3 +111,9 @@ def test_no_transfer_without_consent_and_no_second_pending_one():
     with pytest.raises(ValidationError, match="another"):
         transfers.send_transfer(thai, new_case(thai, consents=CONSENTS),
                                 to_organisation=thai.organisation)
+
+
+def test_the_inbox_shows_what_travels_before_accepting(sent, signed_in):
+    _, _, receiver, _ = sent
+    page = signed_in(receiver).get("/care/inbox/").content.decode()
+    assert "fields: names, screening" in page and "presumed trafficking victim" in page

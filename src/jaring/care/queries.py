@@ -162,6 +162,24 @@ def referral_inbox(user: Any) -> QuerySet[Referral]:
             .select_related("provider", "case").order_by("-sent_at")[:200])
 
 
+def package_summary(transfer: Transfer) -> dict[str, Any]:
+    """What the receiver decides on: the case facts and which fields travel, no names."""
+    from jaring.care.package import PackageRefused
+    from jaring.care.services.transfers import read_package
+
+    try:
+        document = read_package(transfer)
+    except PackageRefused as exc:
+        return {"refused": str(exc)}
+    person = document.get("person", {})
+    return {"case_type": document["case"]["case_type"],
+            "non_punishment": document["case"].get("non_punishment", False),
+            "nationality": person.get("nationality", ""), "sex": person.get("sex", ""),
+            "age_group": person.get("age_group", ""),
+            "fields": ", ".join(document.get("consented_fields", [])) or "none",
+            "version": document["version"]}
+
+
 def transfer_inbox(user: Any) -> tuple[list[Transfer], list[Transfer]]:
     incoming: list[Transfer] = []
     if policy.allowed(user, "care.transfer.receive") and user.organisation_id:

@@ -248,6 +248,9 @@ def overdue(request: AuthenticatedRequest) -> HttpResponse:
 @requires("care.transfer.receive")
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     incoming, outgoing = queries.transfer_inbox(request.user)
+    for t in incoming:
+        if t.state == Transfer.State.SENT:
+            t.summary = queries.package_summary(t)  # type: ignore[attr-defined]
     referral_rows = list(queries.referral_inbox(request.user))
     for r in referral_rows:
         r.answerable = policy.allowed(request.user, "care.referral.respond", r)  # type: ignore
