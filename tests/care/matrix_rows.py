@@ -104,6 +104,13 @@ def _colleague(world: World, actor: str, variant: str) -> dict:
     return {"user": staff(CW, organisation=_organisation(owner)).pk}
 
 
+def _team(world: World, actor: str, variant: str) -> dict:
+    from jaring.care.models import Team
+
+    organisation = _organisation(world.owner(actor, variant))
+    return {"team": Team.objects.create(organisation=organisation, name=f"T{next(_n)}").pk}
+
+
 def _report_ids(world: World, actor: str, variant: str) -> dict:
     from tests.intel.factories import submit
 
@@ -209,6 +216,8 @@ ROUTES = [
     # The user and reports named in the body belong with the record, so "other" is 404.
     Route("POST /api/v1/care/cases/{case_id}/assign", _api(WORKERS),
           other=_api_other(CW, SUP), path=_api_case("/assign"), data=_colleague),
+    Route("POST /api/v1/care/cases/{case_id}/team", _api(WORKERS),
+          other=_api_other(CW, SUP), path=_api_case("/team"), data=_team),
     Route("POST /api/v1/care/cases/{case_id}/fraud-reports", _api(WORKERS),
           other=_api_other(CW, SUP), path=_api_case("/fraud-reports"), data=_report_ids),
     Route("POST /api/v1/care/cases/{case_id}/supervisor-note", _api({SUP: 200}),

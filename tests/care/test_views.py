@@ -146,3 +146,23 @@ def test_nul_characters_are_refused_with_the_field_named(worker, client):
                            {"action": "reopen", "reason": "a\x00b"},
                            content_type="application/json")
     assert response.status_code == 400 and "reason" in str(response.json())
+
+
+def test_team_members_share_cases_and_others_do_not(worker, client):
+    from jaring.care.models import Team
+    from jaring.care.services import cases
+    from jaring.identity.middleware import SESSION_KEY
+
+    mate = staff(Role.CASEWORKER, organisation=worker.organisation)
+    outsider = staff(Role.CASEWORKER, organisation=worker.organisation)
+    team = Team.objects.create(organisation=worker.organisation, name="Night shift")
+    team.members.add(worker, mate)
+    case = new_case(worker)
+    cases.set_team(worker, case, team)
+    for user, status, listed in ((mate, 200, [case.pk]), (outsider, 404, [])):
+        client.force_login(user)
+        session = client.session
+        session[SESSION_KEY] = True
+        session.save()
+        assert client.get(f"/care/{case.pk}/").status_code == status
+        assert [c["id"] for c in client.get("/api/v1/care/cases").json()] == listed

@@ -1,12 +1,14 @@
-"""The service-provider directory in the Django admin. Cases are not here: they hold
-personal data and are reached only through the audited case pages and API."""
+"""The service-provider directory and caseworker teams in the Django admin.
+
+Cases are not here: they hold personal data and are reached only through the
+audited case pages and API."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from jaring.audit.admin import AuditedAdmin
-from jaring.care.models import ServiceProvider
+from jaring.care.models import ServiceProvider, Team
 
 
 @admin.register(ServiceProvider)
@@ -17,3 +19,14 @@ class ServiceProviderAdmin(AuditedAdmin):
 
     def audit_action(self, verb: str) -> str:
         return f"care.provider.{verb}"
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation__country"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+
+    def audit_action(self, verb: str) -> str:
+        return f"care.team.{verb}"

@@ -19,6 +19,7 @@ from jaring.care.models import (
     RiskLevel,
     ServiceProvider,
     Task,
+    Team,
     Transfer,
 )
 from jaring.care.personal import PersonalData
@@ -45,6 +46,7 @@ from jaring.care.schemas import (
     ScreeningOut,
     ServiceIn,
     TaskOut,
+    TeamIn,
     TransferAnswerIn,
     TransferIn,
     TransferOut,
@@ -337,3 +339,17 @@ def erase(request: HttpRequest, case_id: int, body: ReasonIn):
     case = _case(request, case_id, "care.erase")
     protection.erase(request.user, case, reason=body.reason)
     return Status(204, None)
+
+
+@router.post("/cases/{case_id}/team", response=CaseDetailOut,
+             summary="Hand the case to a team of its organisation (its members may work on it)")
+def set_team(request: HttpRequest, case_id: int, body: TeamIn):
+    policy.check(request.user, "care.case.edit", request=request)
+    case = _case(request, case_id, "care.case.edit")
+    team = None
+    if body.team is not None:
+        team = Team.objects.filter(pk=body.team, organisation_id=case.organisation_id).first()
+        if team is None:
+            raise ValidationError({"team": f"no team {body.team} in the case's organisation"})
+    cases.set_team(request.user, case, team)
+    return _detail(request, case.pk)

@@ -72,6 +72,25 @@ class ConsentMethod(models.TextChoices):
     GUARDIAN = "guardian", "By parent or guardian"
 
 
+class Team(models.Model):
+    """Caseworkers of one organisation who cover each other's cases."""
+
+    organisation = models.ForeignKey("identity.Organisation", on_delete=models.CASCADE,
+                                     related_name="care_teams")
+    name = models.CharField(max_length=100)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                     related_name="care_teams")
+
+    class Meta:
+        ordering = ["organisation_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Case(models.Model):
     reference = models.CharField(max_length=30, unique=True)
     country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
@@ -84,6 +103,8 @@ class Case(models.Model):
     assigned = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases"
     )
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="cases")
     case_type = models.CharField(max_length=24, choices=CaseType.choices)
     state = models.CharField(max_length=12, choices=CaseState.choices,
                              default=CaseState.REGISTERED)
@@ -124,6 +145,12 @@ class Case(models.Model):
     def policy_owners(self) -> set[int]:
         """Who holds the case "as their own": the owner and the assigned caseworkers."""
         return {self.owner_id, *self.assigned.values_list("pk", flat=True)}
+
+    def policy_team_members(self) -> set[int]:
+        if self.team_id is None:
+            return set()
+        return set(Team.members.through.objects.filter(team_id=self.team_id)
+                   .values_list("user_id", flat=True))
 
     @property
     def is_read_only(self) -> bool:

@@ -21,6 +21,7 @@ from jaring.care.models import (
     Screening,
     ServiceDelivery,
     Task,
+    Team,
     Transfer,
 )
 from jaring.care.personal import DOCUMENT_PURPOSE, NAME_PURPOSE, PersonalData, unseal
@@ -40,9 +41,13 @@ def visible_cases(user: Any, permission: str = "care.case.view") -> QuerySet[Cas
         return cases.filter(country_id=user.country_code)
     if scope == Scope.ORGANISATION and user.organisation_id:
         return cases.filter(organisation_id=user.organisation_id)
-    if scope == Scope.OWN:
+    if scope in (Scope.OWN, Scope.TEAM):
         assigned = Case.assigned.through.objects.filter(user_id=user.pk).values("case_id")
-        return cases.filter(Q(owner_id=user.pk) | Q(pk__in=assigned))
+        mine = Q(owner_id=user.pk) | Q(pk__in=assigned)
+        if scope == Scope.TEAM:
+            teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+            mine |= Q(team_id__in=teams)
+        return cases.filter(mine)
     return cases.none()
 
 

@@ -249,3 +249,7 @@ class DisclosureIn(Schema):
     recipient: str = Field(..., max_length=200)
     purpose: str = Field(..., max_length=300)
     override_reason: str = Field("", max_length=300)
+
+
+class TeamIn(Schema):
+    team: int | None = Field(None, description="A team of the case's organisation, or null")

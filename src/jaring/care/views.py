@@ -98,6 +98,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "transfer_form": forms.TransferForm(country=case.country_id),
         "note_form": forms.NoteForm(initial={"note": opened.supervisor_note or ""}),
         "assigned": list(case.assigned.all()),
+        "teams": list(case.organisation.care_teams.all()),
         "reports": list(case.fraud_reports.values_list("pk", "reference")),
         "pending_plan": next((p for p in opened.plans if p.approved_at is None), None),
         "states": CaseState,
@@ -194,6 +195,18 @@ def _case_action(user: Any, case: Any, action: str, post: Any) -> tuple[str, str
         removing = bool(post.get("remove"))
         cases.assign(user, case, assignee, remove=removing)
         return "person", f"{assignee.get_username()} {'removed' if removing else 'assigned'}."
+    if action == "team":
+        from jaring.care.models import Team
+
+        raw = post.get("team", "")
+        team = None
+        if raw:
+            team = Team.objects.filter(pk=int(raw) if str(raw).isdecimal() else 0,
+                                       organisation_id=case.organisation_id).first()
+            if team is None:
+                raise ValidationError({"team": "no such team in the case's organisation"})
+        cases.set_team(user, case, team)
+        return "person", f"Team: {team.name if team else 'none'}."
     if action == "note":
         cases.set_supervisor_note(user, case, valid(forms.NoteForm(post))["note"])
         return "assessment", "Supervisor note saved."

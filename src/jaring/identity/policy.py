@@ -30,9 +30,10 @@ class Scope(IntEnum):
 
     NONE = 0
     OWN = 1  # records the user owns
-    ORGANISATION = 2  # records of the user's organisation
-    COUNTRY = 3  # records of the user's country
-    REGION = 4  # every member state's records
+    TEAM = 2  # records of the user's team (records say who: ``policy_team_members``)
+    ORGANISATION = 3  # records of the user's organisation
+    COUNTRY = 4  # records of the user's country
+    REGION = 5  # every member state's records
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,12 @@ _INTEL_ANALYST = {
     "intel.exchange": Scope.COUNTRY,
 }
 
-# A caseworker works on the cases they own or are assigned to; a supervisor sees
-# the whole organisation's caseload and approves plans and closures.
+# A caseworker works on the cases they own, are assigned to, or their team holds;
+# a supervisor sees the whole organisation's caseload and approves plans and closures.
 _CASEWORKER = {
-    "care.case.view": Scope.OWN,
+    "care.case.view": Scope.TEAM,
     "care.case.create": Scope.ORGANISATION,
-    "care.case.edit": Scope.OWN,
+    "care.case.edit": Scope.TEAM,
     "care.transfer.send": Scope.OWN,
     "care.transfer.receive": Scope.ORGANISATION,
     "care.referral.respond": Scope.ORGANISATION,
@@ -205,6 +206,9 @@ def allowed(user: Any, permission: str, record: Any = None) -> bool:
         return country is not None and country == user.country_code
     if scope == Scope.ORGANISATION:
         return getattr(record, "organisation_id", None) == user.organisation_id
+    if (scope == Scope.TEAM and hasattr(record, "policy_team_members")
+            and user.pk in record.policy_team_members()):
+        return True
     if hasattr(record, "policy_owners"):  # records with co-owners, such as assigned cases
         return user.pk in record.policy_owners()
     return getattr(record, "owner_id", None) == user.pk
@@ -227,7 +231,7 @@ def scope_queryset(
         return queryset.filter(**{f"{country_field}_id": user.country_code})
     if scope == Scope.ORGANISATION and user.organisation_id:
         return queryset.filter(**{f"{organisation_field}_id": user.organisation_id})
-    if scope == Scope.OWN:
+    if scope in (Scope.OWN, Scope.TEAM):  # a part with teams narrows by team itself
         return queryset.filter(**{f"{owner_field}_id": user.pk})
     return queryset.none()
 

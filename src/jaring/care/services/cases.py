@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.care.models import Case, CaseType, Person, PersonToken, RiskLevel, Task
+from jaring.care.models import Case, CaseType, Person, PersonToken, RiskLevel, Task, Team
 from jaring.care.personal import PersonalData, age_group, seal, tokens
 from jaring.care.services.base import assessment_days, guard, log, touch
 from jaring.crypto.cipher import encrypt
@@ -108,6 +108,18 @@ def assign(user: Any, case: Case, assignee: User, *, remove: bool = False) -> Ca
     else:
         case.assigned.add(assignee)
     log(case, user, "case.unassign" if remove else "case.assign", {"user": assignee.pk})
+    return case
+
+
+@transaction.atomic
+def set_team(user: Any, case: Case, team: Team | None) -> Case:
+    """Hand the case to a team of its organisation (None: no team)."""
+    case = guard(user, "care.case.edit", case)
+    if team is not None and team.organisation_id != case.organisation_id:
+        raise ValidationError({"team": "choose a team of the case's organisation"})
+    case.team = team
+    touch(case, "team")
+    log(case, user, "case.team", {"team": team.pk if team else None})
     return case
 
 
