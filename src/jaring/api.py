@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.parser import Parser
 
 from jaring import __version__
+from jaring.care.api import router as care_router
 from jaring.identity.api import router as identity_router
 from jaring.identity.auth import api_auth
 from jaring.intel.api import router as intel_router
@@ -114,6 +115,7 @@ api = JaringAPI(
 api.add_router("/", identity_router)
 api.add_router("/reference", reference_router)
 api.add_router("/intel", intel_router)
+api.add_router("/care", care_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jaring.audit",
     "jaring.crypto",
     "jaring.intel",
+    "jaring.care",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,8 @@ API_TOKEN_DEFAULT_DAYS = env_int("JARING_API_TOKEN_DAYS", 90)
 # An indicator in more reports than this stops linking them until an analyst reviews it,
 # so one common value (a bank's hotline, a platform's domain) cannot merge the region.
 INTEL_FANOUT_CAP = env_int("JARING_INTEL_FANOUT_CAP", 50)
+CARE_ASSESSMENT_DAYS = env_int("JARING_CARE_ASSESSMENT_DAYS", 7)
+CARE_RETENTION_DAYS = env_int("JARING_CARE_RETENTION_DAYS", 3650)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jaring.core.urls")),
     path("account/", include("jaring.identity.urls")),
     path("intel/", include("jaring.intel.urls")),
+    path("care/", include("jaring.care.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -41,7 +41,11 @@ def initialise(force: bool = False) -> tuple[Path, bool]:
 
     path = key_file_path()
     if path.exists() and not force:
-        keyring.read(path)  # refuse to run on a corrupt file rather than overwrite it
+        content = keyring.read(path)  # refuse to run on a corrupt file rather than overwrite it
+        if not content.get("signing_keys"):  # a key file from before care transfer packages
+            keyring.add_signing_key(content)
+            keyring.write(path, content)
+            keyring.forget()
         return path, False
     if path.exists() and force:
         raise CommandError(
@@ -231,13 +235,17 @@ def audit_verify() -> None:
 
 # Commands kept in their own modules so that this one stays short.
 from jaring.cli import backup, bench, demo  # noqa: E402
+from jaring.cli import care as care_cli  # noqa: E402
 from jaring.cli import intel as intel_cli  # noqa: E402
+from jaring.cli import keys as keys_cli  # noqa: E402
 
 app.command("demo")(demo.demo)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("bench")(bench.bench)
 app.add_typer(intel_cli.app, name="intel")
+app.add_typer(care_cli.app, name="care")
+app.add_typer(keys_cli.app, name="keys")
 
 
 def run() -> None:

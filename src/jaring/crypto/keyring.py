@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,8 +51,30 @@ def _new_data_key(scope: str, version: int) -> dict[str, str]:
     return {"id": f"{scope}.{version}", "key": _b64(secrets.token_bytes(32)), "created": _now()}
 
 
+def _new_signing_key(version: int) -> dict[str, str]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw,
+                                                     NoEncryption())
+    return {"id": f"sig.{version}", "key": _b64(raw), "created": _now()}
+
+
+def add_signing_key(content: dict) -> str:
+    """Append a new Ed25519 signing key (care transfer packages); the caller writes the file."""
+    keys = content.setdefault("signing_keys", [])
+    version = max((int(k["id"].rsplit(".", 1)[1]) for k in keys), default=0) + 1
+    keys.append(_new_signing_key(version))
+    return keys[-1]["id"]
+
+
 def generate(scopes: list[str]) -> dict:
     return {
+        "signing_keys": [_new_signing_key(1)],
         "format": KEY_FILE_FORMAT,
         "created": _now(),
         "secret_key": secrets.token_urlsafe(50),
@@ -124,6 +147,11 @@ class Keyring:
                 key = DataKey(entry["id"], base64.b64decode(entry["key"]))
                 self._by_id[key.id] = key
                 self._current[scope] = key
+        # Ed25519 keys that sign transfer packages; older ones still verify.
+        self.signing_keys: dict[str, bytes] = {
+            entry["id"]: base64.b64decode(entry["key"])
+            for entry in content.get("signing_keys", [])
+        }
         self._aead: dict[str, AESGCM] = {}
 
     def aead(self, key: DataKey) -> AESGCM:
@@ -151,22 +179,42 @@ class Keyring:
 
 
 _lock = threading.Lock()
-_loaded: Keyring | None = None
+_loaded: tuple[str, int, Keyring] | None = None  # path, file stamp, keys
+_checked_at = 0.0
+RECHECK_SECONDS = 1.0
+
+
+def _stamp(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def keyring() -> Keyring:
-    """The keys of the configured key file, read on first use. Sealing a value asks
-    for them every time, so the common path is one global read."""
-    global _loaded
-    ring = _loaded
-    if ring is not None:
-        return ring
+    """The keys of the configured key file.
+
+    Sealing a value asks for them every time (hundreds of thousands of times in an
+    import), so the common path is a clock read. At most once a second the file is
+    checked: `jaring keys rotate` rewrites it while servers run, and every process
+    then encrypts with the new key within a second, without a restart (values
+    sealed meanwhile under the old key still decrypt, and the next rotation
+    re-encrypts them).
+    """
+    global _loaded, _checked_at
+    now = time.monotonic()
+    loaded = _loaded
+    if loaded is not None and now - _checked_at < RECHECK_SECONDS:
+        return loaded[2]
     from django.conf import settings
 
+    path = str(settings.KEY_FILE)
+    stamp = _stamp(path)
     with _lock:
-        if _loaded is None:
-            _loaded = Keyring(read(str(settings.KEY_FILE)))
-        return _loaded
+        if _loaded is None or _loaded[:2] != (path, stamp):
+            _loaded = (path, stamp, Keyring(read(path)))
+        _checked_at = now
+        return _loaded[2]
 
 
 def forget() -> None:

@@ -30,9 +30,10 @@ class Scope(IntEnum):
 
     NONE = 0
     OWN = 1  # records the user owns
-    ORGANISATION = 2  # records of the user's organisation
-    COUNTRY = 3  # records of the user's country
-    REGION = 4  # every member state's records
+    TEAM = 2  # records of the user's team (records say who: ``policy_team_members``)
+    ORGANISATION = 3  # records of the user's organisation
+    COUNTRY = 4  # records of the user's country
+    REGION = 5  # every member state's records
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,27 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("intel.warninglist.manage", "Edit the warninglist", "admin"),
         Permission("intel.exchange", "Import and export reports (CSV, JSON Lines, STIX, MISP)",
                    "intel:write"),
+        Permission("care.case.view", "Open victim and survivor cases", "care:read"),
+        Permission("care.case.create", "Register a new case", "care:write"),
+        Permission("care.case.edit", "Screen, assess, plan, refer and record services",
+                   "care:write"),
+        Permission("care.case.approve", "Approve case plans and closures", "care:write"),
+        Permission("care.case.supervise", "Read and write supervisor-only case fields",
+                   "care:write"),
+        Permission("care.consent.override", "Act without the matching consent, with a reason",
+                   "care:write"),
+        Permission("care.transfer.send", "Transfer a case to another member state",
+                   "care:write"),
+        Permission("care.transfer.receive", "Accept or decline transfers to one's organisation",
+                   "care:write"),
+        Permission("care.referral.respond", "Answer referrals to one's organisation",
+                   "care:write"),
+        Permission("care.provider.view", "See the service-provider directory", "care:read"),
+        Permission("care.subject.access", "Export everything held on a person (access request)",
+                   "care:read"),
+        Permission("care.erase", "Anonymise a person on request", "care:write"),
+        Permission("care.report.view", "Caseload and KPI figures", "care:read"),
+        Permission("care.export", "Export de-identified case data (HTCDS)", "care:read"),
     ]
 }
 
@@ -77,6 +99,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "admin": "Administrative operations",
     "intel:read": "Read fraud intelligence, campaigns and alerts",
     "intel:write": "Submit fraud reports and act on alerts",
+    "care:read": "Read victim and survivor cases and care figures",
+    "care:write": "Work on victim and survivor cases",
 }
 
 _INTEL_ANALYST = {
@@ -89,6 +113,33 @@ _INTEL_ANALYST = {
     "intel.indicator.review": Scope.REGION,
     "intel.warninglist.view": Scope.REGION,
     "intel.exchange": Scope.COUNTRY,
+}
+
+# A caseworker works on the cases they own, are assigned to, or their team holds;
+# a supervisor sees the whole organisation's caseload and approves plans and closures.
+_CASEWORKER = {
+    "care.case.view": Scope.TEAM,
+    "care.case.create": Scope.ORGANISATION,
+    "care.case.edit": Scope.TEAM,
+    "care.transfer.send": Scope.OWN,
+    "care.transfer.receive": Scope.ORGANISATION,
+    "care.referral.respond": Scope.ORGANISATION,
+    "care.provider.view": Scope.REGION,
+    "care.report.view": Scope.ORGANISATION,
+}
+
+_CASE_SUPERVISOR = {
+    **_CASEWORKER,
+    "care.case.view": Scope.ORGANISATION,
+    "care.case.edit": Scope.ORGANISATION,
+    "care.case.approve": Scope.ORGANISATION,
+    "care.case.supervise": Scope.ORGANISATION,
+    "care.consent.override": Scope.ORGANISATION,
+    "care.transfer.send": Scope.ORGANISATION,
+    "care.subject.access": Scope.ORGANISATION,
+    "care.erase": Scope.ORGANISATION,
+    "care.report.view": Scope.COUNTRY,
+    "care.export": Scope.COUNTRY,
 }
 
 _EVERYONE = {
@@ -109,12 +160,16 @@ GRANTS: dict[str, dict[str, Scope]] = {
         "intel.indicator.review": Scope.REGION,
     },
     Role.INTEL_ANALYST: {**_EVERYONE, **_INTEL_ANALYST},
-    Role.CASEWORKER: dict(_EVERYONE),
-    Role.CASE_SUPERVISOR: dict(_EVERYONE),
+    Role.CASEWORKER: {**_EVERYONE, **_CASEWORKER},
+    Role.CASE_SUPERVISOR: {**_EVERYONE, **_CASE_SUPERVISOR},
     Role.ME_OFFICER: dict(_EVERYONE),
     Role.ME_APPROVER: dict(_EVERYONE),
     Role.VIEWER: dict(_EVERYONE),
 }
+
+# M&E officers read care figures and the de-identified export, never the cases.
+GRANTS[Role.ME_OFFICER] = {**GRANTS[Role.ME_OFFICER], "care.report.view": Scope.COUNTRY,
+                           "care.export": Scope.COUNTRY}
 
 
 def _check_declared(permission: str) -> None:
@@ -151,6 +206,11 @@ def allowed(user: Any, permission: str, record: Any = None) -> bool:
         return country is not None and country == user.country_code
     if scope == Scope.ORGANISATION:
         return getattr(record, "organisation_id", None) == user.organisation_id
+    if (scope == Scope.TEAM and hasattr(record, "policy_team_members")
+            and user.pk in record.policy_team_members()):
+        return True
+    if hasattr(record, "policy_owners"):  # records with co-owners, such as assigned cases
+        return user.pk in record.policy_owners()
     return getattr(record, "owner_id", None) == user.pk
 
 
@@ -171,7 +231,7 @@ def scope_queryset(
         return queryset.filter(**{f"{country_field}_id": user.country_code})
     if scope == Scope.ORGANISATION and user.organisation_id:
         return queryset.filter(**{f"{organisation_field}_id": user.organisation_id})
-    if scope == Scope.OWN:
+    if scope in (Scope.OWN, Scope.TEAM):  # a part with teams narrows by team itself
         return queryset.filter(**{f"{owner_field}_id": user.pk})
     return queryset.none()
 
