@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jaring.audit",
     "jaring.crypto",
     "jaring.intel",
+    "jaring.overview",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Campaigns", "intel:campaigns", "intel.shared.view"),
     NavItem("Review", "intel:flagged", "intel.indicator.review"),
     NavItem("Warninglist", "intel:warninglist", "intel.warninglist.view"),
+    NavItem("Overview", "overview:index", "overview.view"),
     NavItem("Organisations", "core:organisations", "identity.organisation.view"),
     NavItem("API tokens", "identity:tokens", "identity.token.own"),
     NavItem("Administration", "admin:index", "identity.admin"),

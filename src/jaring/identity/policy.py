@@ -69,6 +69,11 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("intel.warninglist.manage", "Edit the warninglist", "admin"),
         Permission("intel.exchange", "Import and export reports (CSV, JSON Lines, STIX, MISP)",
                    "intel:write"),
+        Permission("overview.view",
+                   "See the regional overview and country profiles: aggregate figures only",
+                   "overview:read"),
+        Permission("overview.report", "Produce the PDF progress and digital-security reports",
+                   "overview:read"),
     ]
 }
 
@@ -77,6 +82,7 @@ TOKEN_SCOPES: dict[str, str] = {
     "admin": "Administrative operations",
     "intel:read": "Read fraud intelligence, campaigns and alerts",
     "intel:write": "Submit fraud reports and act on alerts",
+    "overview:read": "Read the regional overview's aggregate figures and reports",
 }
 
 _INTEL_ANALYST = {
@@ -96,6 +102,9 @@ _EVERYONE = {
     "reference.view": Scope.REGION,
     "identity.organisation.view": Scope.REGION,
     "identity.token.own": Scope.OWN,
+    # Aggregate figures only; each figure narrows itself to what the viewer may see.
+    "overview.view": Scope.REGION,
+    "overview.report": Scope.REGION,
 }
 
 GRANTS: dict[str, dict[str, Scope]] = {
