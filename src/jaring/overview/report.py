@@ -145,6 +145,15 @@ def _sharing_rules() -> list[str]:
     ]
 
 
+def published_viewer() -> Any:
+    """The view any signed-in member of the public service has: a regional viewer with
+    no intelligence permission (an unsaved user; it only ever reads)."""
+    from jaring.identity.models import User
+    from jaring.identity.roles import Role
+
+    return User(username="published-view", role=Role.VIEWER, is_active=True)
+
+
 def render(user: Any, kind: str, period: Period, scope: str, *, request: Any = None) -> bytes:
     """The PDF, audited: who produced which report for which period and scope."""
     import typst
@@ -157,7 +166,8 @@ def render(user: Any, kind: str, period: Period, scope: str, *, request: Any = N
     document = compiler.compile(TEMPLATE.read_bytes(), format="pdf", sys_inputs=inputs,
                                 timestamp=end)
     assert isinstance(document, bytes)
-    record_event("overview.report.produce", actor=user, request=request, detail={
+    actor = user if getattr(user, "pk", None) else None
+    record_event("overview.report.produce", actor=actor, request=request, detail={
         "kind": kind, "period": period.code, "scope": scope,
         "sha256": hashlib.sha256(document).hexdigest(),
         "grants": sorted(p for p in policy.permissions_for(user) if p.startswith("intel.")),
