@@ -26,7 +26,8 @@ def test_overview_page_shows_figures_charts_and_report_button(world, user_of, si
     assert 'data-figure="intel.reports" data-value="4"' in html
     assert 'data-figure="intel.losses" data-value="3500' in html
     assert 'data-figure="intel.campaigns" data-value="1"' in html
-    assert html.count("data-chart-url=") == 5  # map, two trends, two rankings
+    assert html.count("data-chart-spec=") == 5  # map, two trends, two rankings
+    assert html.count('type="application/json"') == 5
     assert 'action="/overview/report.pdf"' in html
     assert 'href="/overview/countries/TL/?period=2025"' in html
 

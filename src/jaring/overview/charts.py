@@ -45,7 +45,7 @@ def country_map(values: dict[str, float | None], *, label: str, unit: str,
     else:
         geo = alt.InlineData(values=geography(), format=alt.DataFormat(type="json",
                                                                      property="features"))
-    rows = [{"code": code, "name": names.get(code, code), "value": value}
+    rows = [{"code": code, "name": names.get(code, code), "value": float(value)}
             for code, value in sorted(values.items()) if value is not None]
     base = alt.Chart(geo).mark_geoshape(fill="#e4e8ee", stroke="#ffffff", strokeWidth=0.6)
     title = f"{label} ({unit})" if unit not in ("", label.lower()) else label

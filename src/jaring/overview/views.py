@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -11,7 +9,7 @@ from jaring.core import disclosure
 from jaring.core.decorators import AuthenticatedRequest, public, requires
 from jaring.identity import policy
 from jaring.overview import charts, dashboard, figures, periods, report
-from jaring.overview.figures import REGION, Context
+from jaring.overview.figures import REGION, Context, Figure
 from jaring.overview.periods import Period
 
 
@@ -39,6 +37,47 @@ def _scope(raw: str, countries: dict[str, str]) -> str:
                        f"({', '.join(countries)})")
 
 
+CHARTS = ("map", "trend", "losses", "types", "channels")
+
+
+def _spec(name: str, ctx: Context, scope: str, countries: dict[str, str],
+          measure: Figure | None, board: dashboard.Dashboard | None = None) -> dict | None:
+    """One chart's Vega-Lite specification, or None when there is nothing to draw."""
+    if name == "map":
+        if measure is None:
+            return None
+        links: dict[tuple[str, str], int] = {}
+        if board is not None:
+            links = board.links
+        elif dashboard.intel_installed():
+            from jaring.overview import intel_figures
+
+            links = intel_figures.stats(ctx).links()
+        return charts.country_map(
+            figures.map_values(ctx, measure, list(countries)), label=measure.label,
+            unit=measure.unit, links=links, names=countries,
+            geo_url=static("overview/asean.geojson"),
+            highlight=None if scope == REGION else scope)
+    if not dashboard.intel_installed():
+        return None
+    from jaring.overview import intel_figures
+
+    if name in ("trend", "losses"):
+        rows = board.trend if board is not None else intel_figures.monthly(ctx, scope)
+        if not rows:
+            return None
+        return charts.trend(rows) if name == "trend" else charts.losses(rows)
+    if name in ("types", "channels"):
+        dimension = "scam_type" if name == "types" else "channel"
+        ranked = (board.types if name == "types" else board.channels) if board is not None \
+            else intel_figures.top(ctx, scope, dimension)
+        if not ranked:
+            return None
+        title = "Top scam types" if name == "types" else "Top contact channels"
+        return charts.ranking(ranked, title=title)
+    return None
+
+
 def _page(request: AuthenticatedRequest, scope: str, countries: dict[str, str]
           ) -> HttpResponse:
     try:
@@ -48,26 +87,18 @@ def _page(request: AuthenticatedRequest, scope: str, countries: dict[str, str]
     user = request.user
     board = dashboard.build(user, period, scope, place="overview" if scope == REGION
                             else "country")
-    measures = dashboard.map_measures(user)
     measure = dashboard.map_figure(user, request.GET.get("measure"))
-    query: dict[str, Any] = {"period": period.code, "scope": scope}
-    if measure is not None:
-        query["measure"] = measure.key
-
-    def chart_url(name: str) -> str:
-        from urllib.parse import urlencode
-
-        return f"{reverse('overview:chart', args=[name])}?{urlencode(query)}"
-
+    # The specifications travel in the page: one request, and the figures computed for
+    # the headline are reused rather than queried again per chart.
+    specs = [(f"chart-{name}", spec) for name in CHARTS
+             if (spec := _spec(name, board.ctx, scope, countries, measure, board)) is not None]
     return render(request, "overview/index.html" if scope == REGION else "overview/country.html",
                   {
         "board": board, "period": period, "scope": scope, "countries": countries,
         "country_name": countries.get(scope, ""), "periods": periods.choices(),
-        "measures": measures, "measure": measure,
-        "map_url": chart_url("map") if measure is not None else "",
-        "trend_urls": [chart_url(n) for n in ("trend", "losses")] if board.trend else [],
-        "rank_urls": [chart_url(n) for n, rows in (("types", board.types),
-                                                   ("channels", board.channels)) if rows],
+        "measures": dashboard.map_measures(user), "measure": measure,
+        "map_spec": next((s for s in specs if s[0] == "chart-map"), None),
+        "other_specs": [s for s in specs if s[0] != "chart-map"],
         "can_report": policy.allowed(user, "overview.report"),
         "report_kinds": report.KINDS,
     })
@@ -94,32 +125,13 @@ def chart(request: AuthenticatedRequest, name: str) -> HttpResponse:
         scope = _scope(request.GET.get("scope", ""), countries)
     except BadParameter as exc:
         return HttpResponseBadRequest(str(exc))
-    ctx = Context(request.user, period)
-    if name == "map":
-        figure = dashboard.map_figure(request.user, request.GET.get("measure"))
-        if figure is None:
-            raise Http404
-        links: dict[tuple[str, str], int] = {}
-        if dashboard.intel_installed():
-            from jaring.overview import intel_figures
-
-            links = intel_figures.stats(ctx).links()
-        spec = charts.country_map(
-            figures.map_values(ctx, figure, list(countries)), label=figure.label,
-            unit=figure.unit, links=links, names=countries,
-            geo_url=static("overview/asean.geojson"),
-            highlight=None if scope == REGION else scope)
-        return JsonResponse(spec)
-    if not dashboard.intel_installed() or name not in ("trend", "losses", "types", "channels"):
+    if name not in CHARTS:
         raise Http404
-    from jaring.overview import intel_figures
-
-    if name in ("trend", "losses"):
-        rows = intel_figures.monthly(ctx, scope)
-        return JsonResponse(charts.trend(rows) if name == "trend" else charts.losses(rows))
-    dimension = "scam_type" if name == "types" else "channel"
-    title = "Top scam types" if name == "types" else "Top contact channels"
-    return JsonResponse(charts.ranking(intel_figures.top(ctx, scope, dimension), title=title))
+    measure = dashboard.map_figure(request.user, request.GET.get("measure"))
+    spec = _spec(name, Context(request.user, period), scope, countries, measure)
+    if spec is None:
+        raise Http404
+    return JsonResponse(spec)
 
 
 @requires("overview.report")
