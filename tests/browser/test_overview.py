@@ -15,10 +15,11 @@ from tests.overview.factories import campaign, report
 pytestmark = pytest.mark.browser
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+MARKS = "svg .mark-geoshape, svg .mark-rect, svg .mark-line, svg .mark-symbol"
 ALL_CHARTS_DRAWN = """() => {
     const charts = [...document.querySelectorAll('[data-chart-spec]')];
-    return charts.length > 0 && charts.every(c => c.querySelector('svg .mark-geoshape, svg .mark-rect, svg .mark-line, svg .mark-symbol'));
-}"""
+    return charts.length > 0 && charts.every(c => c.querySelector('MARKS'));
+}""".replace("MARKS", MARKS)
 
 
 def _sign_in(page, user):

@@ -71,7 +71,7 @@ def test_others_count_only_region_wide_reports(world, user_of, country):
     assert shown["intel.reports"].value == expected == 3
     assert "intel.alerts" not in shown  # alerts need the intelligence grant
     assert shown["intel.reports"].url is None  # no intelligence pages to link to
-    # The red TH–VN campaign stays unknown: only the green one crosses borders.
+    # The red TH-VN campaign stays unknown: only the green one crosses borders.
     assert intel_figures.stats(Context(viewer, Y2025)).links() == {
         ("MY", "SG"): 1, ("MY", "TH"): 1, ("SG", "TH"): 1}
     assert "share region-wide" in dashboard.build(viewer, Y2025).notes[0]

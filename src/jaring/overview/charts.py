@@ -9,6 +9,8 @@ in PDF reports, where vl-convert has no container to measure.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ def centroids() -> dict[str, tuple[float, float]]:
             for f in geography()["features"]}
 
 
-def country_map(values: dict[str, float | None], *, label: str, unit: str,
+def country_map(values: Mapping[str, int | float | Decimal | None], *, label: str, unit: str,
                 links: dict[tuple[str, str], int], names: dict[str, str],
                 geo_url: str | None = None, width: Width = "container",
                 highlight: str | None = None) -> dict:
@@ -64,7 +66,7 @@ def country_map(values: dict[str, float | None], *, label: str, unit: str,
         )
     )
     points = centroids()
-    link_rows = [
+    link_rows: list[dict[str, Any]] = [
         {"a": a, "b": b, "campaigns": n, "lon": points[a][0], "lat": points[a][1],
          "lon2": points[b][0], "lat2": points[b][1]}
         for (a, b), n in sorted(links.items())

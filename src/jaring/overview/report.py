@@ -47,7 +47,7 @@ def _figure_rows(shown: list[Shown]) -> list[dict[str, str]]:
         _, _, previous_text = figures.controlled(s.figure, s.previous)
         rows.append({"key": s.key, "label": s.figure.label, "text": s.text,
                      "previous_text": previous_text if s.previous is not None else "no data",
-                     "change": s.change or "–"})
+                     "change": s.change or "-"})
     return rows
 
 
