@@ -131,3 +131,17 @@ def test_people_counts_on_the_page_are_suppressed(world, user_of, signed_in):
         html = client.get("/overview/?period=2025").content.decode()
     assert 'data-figure="care.assisted" data-value=""' in html
     assert "fewer than 5" in html
+
+
+def test_overview_pages_carry_no_inline_code(world, user_of, signed_in):
+    from tests.core.htmlcheck import assert_no_inline_code, inspect
+
+    client = signed_in(user_of(Role.INTEL_ANALYST, "SG"))
+    for url in ("/overview/?period=2025", "/overview/countries/SG/?period=2025",
+                "/overview/open-data/"):
+        html = client.get(url).content
+        assert_no_inline_code(html.decode())
+        assert len(html) < 60_000, url  # the specifications travel without the map data
+    # Only JSON data blocks are exempt, not scripts of any other type.
+    assert inspect('<script type="text/javascript">alert(1)</script>').problems
+    assert not inspect('<script type="application/json">{"a": 1}</script>').problems
