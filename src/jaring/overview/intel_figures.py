@@ -126,35 +126,66 @@ def stats(ctx: Context) -> Stats:
     return ctx.memo(("intel", "stats"), compute)
 
 
-def monthly(ctx: Context, scope: str, months: int = 12) -> list[dict[str, Any]]:
-    """Reports and losses per month for the months ending with the period."""
-    firsts = ctx.period.trend_months(months)
-    rows = _in(firsts[0], ctx.period.end, basis(ctx.user))
-    if scope != REGION:
-        rows = rows.filter(country_id=scope)
-    found = {
-        (month.date() if isinstance(month, datetime.datetime) else month): (n, loss)
-        for month, n, loss in rows.order_by().annotate(month=TruncMonth("reported_on"))
-        .values("month").annotate(n=Count("id"), loss=Sum("loss_usd"))
-        .values_list("month", "n", "loss")
-    }
-    return [{"month": first.isoformat(), "reports": found.get(first, (0, 0))[0],
-             "loss_usd": float(found.get(first, (0, 0))[1] or 0)} for first in firsts]
+@dataclass(frozen=True)
+class Cell:
+    country: str
+    month: datetime.date
+    scam_type: str
+    channel: str | None
+    reports: int
+    loss: Decimal
+
+
+def cells(ctx: Context) -> list[Cell]:
+    """Counted reports of the trend window (the twelve months ending with the period),
+    grouped by country, month, scam type and channel: one scan that the trend and
+    both rankings, at every scope, are summed from."""
+
+    def compute() -> list[Cell]:
+        first = ctx.period.trend_months()[0]
+        rows = (_in(first, ctx.period.end, basis(ctx.user)).order_by()
+                .annotate(month=TruncMonth("reported_on"))
+                .values("country_id", "month", "scam_type_id", "channel_id")
+                .annotate(n=Count("id"), loss=Sum("loss_usd"))
+                .values_list("country_id", "month", "scam_type_id", "channel_id", "n", "loss"))
+        return [Cell(country, month.date() if isinstance(month, datetime.datetime) else month,
+                     scam_type, channel, n, loss or Decimal(0))
+                for country, month, scam_type, channel, n, loss in rows]
+
+    return ctx.memo(("intel", "cells"), compute)
+
+
+def _scoped(ctx: Context, scope: str) -> list[Cell]:
+    return [c for c in cells(ctx) if scope == REGION or c.country == scope]
+
+
+def monthly(ctx: Context, scope: str) -> list[dict[str, Any]]:
+    """Reports and losses per month for the twelve months ending with the period."""
+    found: dict[datetime.date, list] = defaultdict(lambda: [0, Decimal(0)])
+    for cell in _scoped(ctx, scope):
+        found[cell.month][0] += cell.reports
+        found[cell.month][1] += cell.loss
+    return [{"month": first.isoformat(), "reports": found[first][0] if first in found else 0,
+             "loss_usd": float(found[first][1]) if first in found else 0.0}
+            for first in ctx.period.trend_months()]
 
 
 def top(ctx: Context, scope: str, dimension: str) -> list[dict[str, Any]]:
     """The most reported scam types or contact channels in the period."""
-    field_name = {"scam_type": "scam_type__name", "channel": "channel__name"}[dimension]
-    rows = _in(ctx.period.start, ctx.period.end, basis(ctx.user))
-    if scope != REGION:
-        rows = rows.filter(country_id=scope)
-    if dimension == "channel":
-        rows = rows.filter(channel__isnull=False)
-    found = (rows.order_by().values(field_name).annotate(n=Count("id"), loss=Sum("loss_usd"))
-             .values_list(field_name, "n", "loss"))
-    ranked = sorted(found, key=lambda row: (-row[1], row[0]))[:TOP]
-    return [{"name": name, "reports": n, "loss_usd": float(loss or 0)}
-            for name, n, loss in ranked]
+    from jaring.reference.models import ContactChannel, ScamType
+
+    model = ScamType if dimension == "scam_type" else ContactChannel
+    names = ctx.memo(("intel", "names", dimension),
+                     lambda: dict(model.objects.values_list("pk", "name")))
+    totals: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
+    for cell in _scoped(ctx, scope):
+        key = cell.scam_type if dimension == "scam_type" else cell.channel
+        if key is not None and cell.month >= ctx.period.start:
+            totals[key][0] += cell.reports
+            totals[key][1] += cell.loss
+    ranked = sorted(((names.get(k, k), n, loss) for k, (n, loss) in totals.items()),
+                    key=lambda row: (-row[1], row[0]))[:TOP]
+    return [{"name": name, "reports": n, "loss_usd": float(loss)} for name, n, loss in ranked]
 
 
 def _reports_url(ctx: Context, scope: str) -> str | None:
