@@ -17,4 +17,6 @@ ROUTES = [
     Route("/overview/report.pdf", signed_in(200),
           path="/overview/report.pdf?kind=security&scope=SG&period=2025-Q1"),
     Route("/overview/open-data/", everyone(200)),
+    Route("GET /api/v1/overview/figures", signed_in(200, anonymous=401),
+          path="/api/v1/overview/figures?period=2025&scope=SG"),
 ]

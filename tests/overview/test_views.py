@@ -145,3 +145,29 @@ def test_overview_pages_carry_no_inline_code(world, user_of, signed_in):
     # Only JSON data blocks are exempt, not scripts of any other type.
     assert inspect('<script type="text/javascript">alert(1)</script>').problems
     assert not inspect('<script type="application/json">{"a": 1}</script>').problems
+
+
+def test_api_gives_the_figures_the_page_shows(world, user_of, signed_in):
+    from jaring.identity import services
+
+    user = user_of(Role.INTEL_ANALYST, "SG")
+    client = signed_in(user)
+    body = client.get("/api/v1/overview/figures?period=2025").json()
+    shown = {f["key"]: f for f in body["figures"]}
+    assert (shown["intel.reports"]["value"], shown["intel.reports"]["previous"]) == (4, 1)
+    assert shown["intel.losses"]["value"] == 3500
+    assert body["links"] == [["MY", "SG", 1], ["MY", "TH", 1], ["SG", "TH", 1]]
+    assert body["previous_period"] == "2024"
+    thai = client.get("/api/v1/overview/figures?period=2025&scope=th").json()
+    assert thai["scope"] == "TH" and [tuple(x[:2]) for x in thai["links"]] == [
+        ("MY", "TH"), ("SG", "TH")]
+    bad = client.get("/api/v1/overview/figures?period=2025-Q7")
+    assert bad.status_code == 400 and bad.json()["detail"][0]["loc"] == ["period"]
+    assert client.get("/api/v1/overview/figures?scope=US").status_code == 400
+    # A token needs the overview:read scope.
+    client.logout()
+    for scopes, status in ((["intel:read"], 403), (["overview:read"], 200)):
+        issued = services.create_token(user, name=scopes[0], scopes=scopes)
+        response = client.get("/api/v1/overview/figures",
+                              HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+        assert response.status_code == status, scopes

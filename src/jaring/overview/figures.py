@@ -184,6 +184,7 @@ class Shown:
     previous: Number | None
     suppressed: bool
     text: str
+    previous_text: str
     change: str
     direction: str  # "up", "down", "same" or "" when there is no comparison
     url: str | None
@@ -223,12 +224,14 @@ def _change(now: Number | None, before: Number | None) -> tuple[str, str]:
 def show(ctx: Context, figure: Figure, scope: str) -> Shown:
     value, suppressed, text = controlled(figure, figure.value(ctx, scope))
     previous_ctx = ctx.for_period(ctx.period.previous())
-    previous, previous_suppressed, _ = controlled(figure, figure.value(previous_ctx, scope))
+    previous, previous_suppressed, previous_text = controlled(
+        figure, figure.value(previous_ctx, scope))
     # A suppressed count takes part in no comparison: the change could reveal it.
     change, direction = ("", "") if suppressed or previous_suppressed else _change(value,
                                                                                   previous)
     url = figure.detail_url(ctx, scope) if figure.detail_url else None
-    return Shown(figure, value, previous, suppressed, text, change, direction, url)
+    return Shown(figure, value, previous, suppressed, text, previous_text, change, direction,
+                 url)
 
 
 def headline(ctx: Context, scope: str) -> list[Shown]:

@@ -44,10 +44,8 @@ def filename(kind: str, period: Period, scope: str) -> str:
 def _figure_rows(shown: list[Shown]) -> list[dict[str, str]]:
     rows = []
     for s in shown:
-        _, _, previous_text = figures.controlled(s.figure, s.previous)
         rows.append({"key": s.key, "label": s.figure.label, "text": s.text,
-                     "previous_text": previous_text if s.previous is not None else "no data",
-                     "change": s.change or "-"})
+                     "previous_text": s.previous_text, "change": s.change or "-"})
     return rows
 
 
