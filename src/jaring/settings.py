@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jaring.crypto",
     "jaring.intel",
     "jaring.care",
+    "jaring.overview",
 ]
 
 MIDDLEWARE = [

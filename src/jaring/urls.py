@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("jaring.identity.urls")),
     path("intel/", include("jaring.intel.urls")),
     path("care/", include("jaring.care.urls")),
+    path("overview/", include("jaring.overview.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -114,7 +114,7 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
 
 
 @contextlib.contextmanager
-def batch_collection() -> Iterator[Callable[[], None]]:
+def batch_collection() -> Iterator[Callable[[], object]]:
     """Collect garbage once per batch instead of whenever allocations pile up.
 
     Bulk work allocates millions of short-lived objects; Python's collector then

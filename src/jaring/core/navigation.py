@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Overdue", "care:overdue", "care.case.view"),
     NavItem("Inbox", "care:inbox", "care.transfer.receive"),
     NavItem("Care figures", "care:report", "care.report.view"),
+    NavItem("Overview", "overview:index", "overview.view"),
     NavItem("Organisations", "core:organisations", "identity.organisation.view"),
     NavItem("API tokens", "identity:tokens", "identity.token.own"),
     NavItem("Administration", "admin:index", "identity.admin"),

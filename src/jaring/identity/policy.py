@@ -91,6 +91,11 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("care.erase", "Anonymise a person on request", "care:write"),
         Permission("care.report.view", "Caseload and KPI figures", "care:read"),
         Permission("care.export", "Export de-identified case data (HTCDS)", "care:read"),
+        Permission("overview.view",
+                   "See the regional overview and country profiles: aggregate figures only",
+                   "overview:read"),
+        Permission("overview.report", "Produce the PDF progress and digital-security reports",
+                   "overview:read"),
     ]
 }
 
@@ -101,6 +106,7 @@ TOKEN_SCOPES: dict[str, str] = {
     "intel:write": "Submit fraud reports and act on alerts",
     "care:read": "Read victim and survivor cases and care figures",
     "care:write": "Work on victim and survivor cases",
+    "overview:read": "Read the regional overview's aggregate figures and reports",
 }
 
 _INTEL_ANALYST = {
@@ -147,6 +153,9 @@ _EVERYONE = {
     "reference.view": Scope.REGION,
     "identity.organisation.view": Scope.REGION,
     "identity.token.own": Scope.OWN,
+    # Aggregate figures only; each figure narrows itself to what the viewer may see.
+    "overview.view": Scope.REGION,
+    "overview.report": Scope.REGION,
 }
 
 GRANTS: dict[str, dict[str, Scope]] = {

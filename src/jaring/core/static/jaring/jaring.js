@@ -28,12 +28,24 @@
   // Vega from compiling expressions with Function(), which the CSP forbids; the
   // default styles of vega-embed and its tooltip are inline <style> elements, also
   // forbidden, so jaring.css carries them instead.
+  // A page with several charts can carry their specifications in the page, as
+  // <script type="application/json" id="x"> blocks (data, never run, so the CSP
+  // allows them) named by data-chart-spec="x": one request instead of one per chart.
+  function chartSpec(element) {
+    var id = element.getAttribute("data-chart-spec");
+    if (!id) {
+      return element.getAttribute("data-chart-url");
+    }
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+
   function drawCharts(root) {
     if (typeof window.vegaEmbed !== "function") {
       return;
     }
-    var charts = Array.prototype.slice.call(root.querySelectorAll("[data-chart-url]"));
-    if (root.matches && root.matches("[data-chart-url]")) {
+    var selector = "[data-chart-url], [data-chart-spec]";
+    var charts = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) {
       charts.push(root);  // an htmx swap may target the chart element itself
     }
     charts.forEach(function (element) {
@@ -41,7 +53,7 @@
         return;
       }
       element.setAttribute("data-chart-drawn", "1");
-      window.vegaEmbed(element, element.getAttribute("data-chart-url"), {
+      window.vegaEmbed(element, chartSpec(element), {
         ast: true,
         defaultStyle: false,
         actions: false,
