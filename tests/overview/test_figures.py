@@ -97,7 +97,7 @@ def _people(ctx, scope):
     return {REGION: 12, "SG": 3, "TH": 0}.get(scope)
 
 
-PEOPLE = Figure("care.assisted", "Victims assisted", "people", "care", "overview.view",
+PEOPLE = Figure("test.people", "People helped", "people", "test", "overview.view",
                 _people, dimension=ASSISTANCE, counts_people=True, order=50)
 
 
@@ -105,11 +105,11 @@ def test_a_registered_people_count_goes_through_disclosure_control(world, user_o
                                                                    monkeypatch):
     monkeypatch.setenv("JARING_DISCLOSURE_THRESHOLD", "5")
     viewer = user_of(Role.VIEWER, None)
-    assert "care.assisted" not in _values(viewer)  # not installed: not listed
+    assert "test.people" not in _values(viewer)  # not registered: not listed
     with registered(PEOPLE):
-        region = _values(viewer)["care.assisted"]
-        singapore = _values(viewer, "SG")["care.assisted"]
-        thailand = _values(viewer, "TH")["care.assisted"]
+        region = _values(viewer)["test.people"]
+        singapore = _values(viewer, "SG")["test.people"]
+        thailand = _values(viewer, "TH")["test.people"]
         on_map = figures.map_values(Context(viewer, Y2025), PEOPLE, ["SG", "TH"])
         notes = dashboard.build(viewer, Y2025).notes
     assert (region.text, region.suppressed) == ("12", False)

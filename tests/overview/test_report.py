@@ -46,15 +46,18 @@ def test_security_assessment_states_sources_rules_and_coverage(world, user_of):
     data, _ = report.build(user, "security", Q1, "region")
     dimensions = {d["key"]: d for d in data["dimensions"]}
     assert [r["key"] for r in dimensions["scale"]["figures"]] == ["intel.reports", "intel.losses"]
-    assert dimensions["assistance"]["figures"] == []  # care is not installed
-    assert [s["part"] for s in data["sources"]] == ["intel"]
+    # The assistance part's figures, all zero here: no cases in this world.
+    assert {r["key"]: r["text"] for r in dimensions["assistance"]["figures"]} == {
+        "care.assisted": "0", "care.identified": "0", "care.repatriations": "0"}
+    assert {s["part"] for s in data["sources"]} == {"intel", "care"}
     assert any("fewer than 5" in rule for rule in data["rules"])
-    assisted = Figure("care.assisted", "Victims assisted", "people", "care", "overview.view",
+    assisted = Figure("test.assisted", "People helped", "people", "test", "overview.view",
                       lambda ctx, scope: 2, dimension=ASSISTANCE, counts_people=True)
     with registered(assisted):
         data, _ = report.build(user, "security", Q1, "region")
     assistance = next(d for d in data["dimensions"] if d["key"] == "assistance")
-    assert assistance["figures"][0]["text"] == "fewer than 5"
+    shown = {r["key"]: r["text"] for r in assistance["figures"]}
+    assert shown["test.assisted"] == "fewer than 5"
 
 
 def test_cli_writes_the_report_and_refuses_bad_options(world, tmp_path, user_of):

@@ -124,12 +124,12 @@ def test_report_button_downloads_an_audited_pdf(world, user_of, signed_in):
 
 
 def test_people_counts_on_the_page_are_suppressed(world, user_of, signed_in):
-    figure = figures.Figure("care.assisted", "Victims assisted", "people", "care",
+    figure = figures.Figure("test.assisted", "People helped", "people", "test",
                             "overview.view", lambda ctx, scope: 3, counts_people=True)
     client = signed_in(user_of(Role.VIEWER, "SG"))
     with registered(figure):
         html = client.get("/overview/?period=2025").content.decode()
-    assert 'data-figure="care.assisted" data-value=""' in html
+    assert 'data-figure="test.assisted" data-value=""' in html
     assert "fewer than 5" in html
 
 
