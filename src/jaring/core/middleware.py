@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 
 # No inline script anywhere: every script is a static file, so 'self' suffices.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,3 +33,45 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse requests that carry a NUL character, with a 400 naming where.
+
+    No field of Jaring can hold one, PostgreSQL text cannot store one at all, and
+    letting one through turns a typing mistake or a fuzzer's probe into a server
+    error deep in the database layer. Checked once here: the path, the query
+    string, form fields and JSON bodies (where it arrives escaped as \\u0000).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._nul_in(request)
+        if where:
+            message = f"{where} contains a NUL character"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _nul_in(request) -> str:
+        if "\x00" in request.path:
+            return "the address"
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+                "QUERY_STRING", ""):
+            return "the query string"
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/json"):
+            body = request.body
+            if b"\x00" in body or b"\\u0000" in body:
+                return "the request body"
+        elif (request.method == "POST"
+              and content_type.startswith(("application/x-www-form-urlencoded",
+                                           "multipart/form-data"))
+              # Uploaded files are in request.FILES and may be binary; fields may not.
+              and any("\x00" in value for _, values in request.POST.lists() for value in values)):
+            return "a form field"
+        return ""
