@@ -6,7 +6,7 @@ from jaring.identity.roles import Role
 from jaring.merl import services
 from jaring.merl.framework import load_framework
 from jaring.merl.models import Plan
-from jaring.merl.services import RowIn
+from jaring.merl.rows import RowIn, StoreResult
 from tests.factories import make_user
 
 
@@ -22,7 +22,7 @@ def approver(country: str | None = "SG"):
     return make_user(Role.ME_APPROVER, country)
 
 
-def enter(user, *cells: tuple, source: str = "web") -> services.StoreResult:
+def enter(user, *cells: tuple, source: str = "web") -> StoreResult:
     """``enter(user, ("VA.IDENTIFIED", "SG", "2025-Q1", "40"), ...)``; a fifth item is the
     disaggregation key."""
     rows = [RowIn(line=n, indicator=c[0], country=c[1], period=c[2], value=str(c[3]),

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from jaring.merl import services
 from jaring.merl.models import DataValue, Violation
+from jaring.merl.rows import RowIn
 from jaring.merl.validation import MIN_HISTORY, is_outlier, robust_score, run_validation
 from tests.merl.factories import enter, officer
 
@@ -67,7 +68,7 @@ def test_outliers_in_a_country_series(framework):
 def test_completeness_and_timeliness(framework, settings):
     settings.MERL_REPORTING_GRACE_DAYS = 30
     at = datetime.datetime(2025, 9, 1, tzinfo=datetime.UTC)
-    services.store_values(officer("SG"), [services.RowIn(1, "VA.REPATRIATED", "SG", "2025-Q1",
+    services.store_values(officer("SG"), [RowIn(1, "VA.REPATRIATED", "SG", "2025-Q1",
                                                          "3")], "web", at=at)
     run_validation(country="SG", period="2025-Q1", today=datetime.date(2025, 10, 1))
     late = Violation.objects.get(kind="timeliness", indicator__code="VA.REPATRIATED")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,6 +32,7 @@ from jaring.merl.models import (
     Violation,
 )
 from jaring.merl.periods import Period, PeriodError
+from jaring.merl.rows import RowError, RowIn, StoreResult
 from jaring.reference.models import Code, CodeList, Country
 
 MAX_DECIMAL = Decimal("1e15")
@@ -44,41 +44,6 @@ def country_scope(country: str, period: str = "") -> PeriodApproval:
     Unsaved, so that a refused request writes its audit event and nothing else.
     """
     return PeriodApproval(country_id=country, period=period)
-
-
-@dataclass(frozen=True)
-class RowIn:
-    """One value as it arrived, before any check; ``line`` names it in error reports."""
-
-    line: int
-    indicator: str
-    country: str
-    period: str
-    value: str
-    disaggregation: str = ""
-    comment: str = ""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.line}: {self.field}: {self.reason}"
-
-
-@dataclass
-class StoreResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def accepted(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 class _Vocabulary:
@@ -438,3 +403,21 @@ def validate(user: Any, country: str | None = None, period: str | None = None):
         else:
             _require_secretariat(user, "")
     return run_validation(country=country, period=period, actor=user)
+
+
+FORMAT_SOURCES = {"xlsx": ValueSource.XLSX, "csv": ValueSource.CSV, "dhis2": ValueSource.DHIS2,
+                  "adx": ValueSource.ADX}
+
+
+def import_values(user: Any, data: bytes, fmt: str) -> StoreResult:
+    """Read a file in one of the import formats and store its good rows.
+
+    A file that cannot be read at all gives one error on row 0, field ``file``.
+    """
+    from jaring.merl import imports
+
+    try:
+        rows = imports.read(data, fmt)
+    except imports.FileRejected as exc:
+        return StoreResult(errors=[RowError(0, "file", str(exc))])
+    return store_values(user, rows, FORMAT_SOURCES[fmt])
