@@ -17,6 +17,7 @@ from jaring import __version__
 from jaring.identity.api import router as identity_router
 from jaring.identity.auth import api_auth
 from jaring.intel.api import router as intel_router
+from jaring.merl.api import router as merl_router
 from jaring.reference.api import router as reference_router
 
 _ERROR_SCHEMA = {
@@ -114,6 +115,7 @@ api = JaringAPI(
 api.add_router("/", identity_router)
 api.add_router("/reference", reference_router)
 api.add_router("/intel", intel_router)
+api.add_router("/merl", merl_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("jaring.core.urls")),
     path("account/", include("jaring.identity.urls")),
     path("intel/", include("jaring.intel.urls")),
+    path("merl/", include("jaring.merl.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -65,7 +65,7 @@ def breakdown(indicator: Indicator, area: str, year: int) -> dict:
     period = Period(year, 1, "year")
     table = _table(indicator, period, period, "year", dimension="*")
     rows = []
-    for (code, c, p, key), v in table.items():
+    for (code, c, _period, key), v in table.items():
         if code != indicator.code or c != area or not key:
             continue
         (dimension, item), = disagg.decode(key).items()

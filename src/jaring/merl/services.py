@@ -1,5 +1,8 @@
 """State changes in the MERL part, one transaction and one audit event each.
 
+Permission is checked before the transaction opens, so that a refusal's audit event
+is not rolled back with the refused change.
+
 Values arrive from six doors (grid, Excel, CSV, API, DHIS2, ADX); all of them end in
 :func:`store_values`, so the checks, the change history and the lock are the same
 whichever door a value came through.
@@ -136,6 +139,7 @@ def store_values(user: Any, rows: Iterable[RowIn], source: str,
     vocab = _Vocabulary()
     result = StoreResult()
     good: dict[tuple[int, str, str, str], tuple] = {}
+    refused: set[str] = set()
     for row in rows:
         checked, errors = _check_row(row, vocab)
         if errors:
@@ -146,9 +150,15 @@ def store_values(user: Any, rows: Iterable[RowIn], source: str,
         if not policy.allowed(user, "merl.value.enter", country_scope(country)):
             result.errors.append(RowError(row.line, "country",
                                           f"you may not enter values for {country}"))
+            refused.add(country)
             continue
         # A later row for the same cell wins, as it would if entered one by one.
         good[(indicator.pk, country, period, key)] = (row.line, value, comment)
+    for country in sorted(refused):
+        # Stored values commit, so the refusal's event commits with them.
+        record_event("access.denied", actor=user if getattr(user, "pk", None) else None,
+                     object_type="merl.period", country=country,
+                     detail={"permission": "merl.value.enter"})
     if not good:
         return result
     pairs = {(c, p) for _, c, p, _ in good}
@@ -227,50 +237,51 @@ def _transition(user: Any, approval: PeriodApproval, action: str, **detail: Any)
                  detail={"state": approval.state, **detail})
 
 
-@transaction.atomic
 def submit_period(user: Any, country: str, period: str) -> PeriodApproval:
     policy.check(user, "merl.period.submit", country_scope(country))
-    approval = _approval_for(country, period)
-    if approval.state != PeriodApproval.State.DRAFT:
-        raise ValidationError({"state": f"{country} {period} is {approval.state}, not a draft"})
-    if not DataValue.objects.filter(country_id=country, period=period).exists():
-        raise ValidationError({"period": f"{country} {period} has no values to submit"})
-    approval.state = PeriodApproval.State.SUBMITTED
-    approval.submitted_by, approval.submitted_at = user, timezone.now()
-    approval.save()
-    _transition(user, approval, "submit")
-    return approval
+    with transaction.atomic():
+        approval = _approval_for(country, period)
+        if approval.state != PeriodApproval.State.DRAFT:
+            raise ValidationError({"state": f"{country} {period} is {approval.state}, not a draft"})
+        if not DataValue.objects.filter(country_id=country, period=period).exists():
+            raise ValidationError({"period": f"{country} {period} has no values to submit"})
+        approval.state = PeriodApproval.State.SUBMITTED
+        approval.submitted_by, approval.submitted_at = user, timezone.now()
+        approval.save()
+        _transition(user, approval, "submit")
+        return approval
 
 
-@transaction.atomic
 def approve_period(user: Any, country: str, period: str) -> PeriodApproval:
     """The national focal point approves: the period is locked from now on."""
     policy.check(user, "merl.period.approve", country_scope(country))
-    approval = _approval_for(country, period)
-    if approval.state != PeriodApproval.State.SUBMITTED:
-        raise ValidationError({"state": f"{country} {period} is {approval.state}; only a "
-                                        "submitted period can be approved"})
-    approval.state = PeriodApproval.State.APPROVED
-    approval.approved_by, approval.approved_at = user, timezone.now()
-    approval.save()
-    _transition(user, approval, "approve")
-    return approval
+    with transaction.atomic():
+        approval = _approval_for(country, period)
+        if approval.state != PeriodApproval.State.SUBMITTED:
+            raise ValidationError({"state": f"{country} {period} is {approval.state}; only a "
+                                            "submitted period can be approved"})
+        approval.state = PeriodApproval.State.APPROVED
+        approval.approved_by, approval.approved_at = user, timezone.now()
+        approval.save()
+        _transition(user, approval, "approve")
+        return approval
 
 
-@transaction.atomic
 def return_period(user: Any, country: str, period: str, reason: str) -> PeriodApproval:
     """The focal point sends a submitted period back to its officers."""
     policy.check(user, "merl.period.approve", country_scope(country))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "say what needs fixing"})
-    approval = _approval_for(country, period)
-    if approval.state != PeriodApproval.State.SUBMITTED:
-        raise ValidationError({"state": f"{country} {period} is {approval.state}, not submitted"})
-    approval.state = PeriodApproval.State.DRAFT
-    approval.save()
-    _transition(user, approval, "return", reason=reason[:500])
-    return approval
+    with transaction.atomic():
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "say what needs fixing"})
+        approval = _approval_for(country, period)
+        if approval.state != PeriodApproval.State.SUBMITTED:
+            raise ValidationError({"state": f"{country} {period} is {approval.state}, "
+                                            "not submitted"})
+        approval.state = PeriodApproval.State.DRAFT
+        approval.save()
+        _transition(user, approval, "return", reason=reason[:500])
+        return approval
 
 
 def _require_secretariat(user: Any, country: str) -> None:
@@ -280,21 +291,20 @@ def _require_secretariat(user: Any, country: str) -> None:
         policy.deny(user, "merl.regional.review", country_scope(country))
 
 
-@transaction.atomic
 def accept_period(user: Any, country: str, period: str) -> PeriodApproval:
     _require_secretariat(user, country)
-    approval = _approval_for(country, period)
-    if approval.state != PeriodApproval.State.APPROVED:
-        raise ValidationError({"state": f"{country} {period} is {approval.state}; only an "
-                                        "approved period can be accepted"})
-    approval.state = PeriodApproval.State.ACCEPTED
-    approval.accepted_by, approval.accepted_at = user, timezone.now()
-    approval.save()
-    _transition(user, approval, "accept")
-    return approval
+    with transaction.atomic():
+        approval = _approval_for(country, period)
+        if approval.state != PeriodApproval.State.APPROVED:
+            raise ValidationError({"state": f"{country} {period} is {approval.state}; only an "
+                                            "approved period can be accepted"})
+        approval.state = PeriodApproval.State.ACCEPTED
+        approval.accepted_by, approval.accepted_at = user, timezone.now()
+        approval.save()
+        _transition(user, approval, "accept")
+        return approval
 
 
-@transaction.atomic
 def unlock_period(user: Any, country: str, period: str, reason: str) -> PeriodApproval:
     """Back to draft, with a reason in the record and the audit log.
 
@@ -304,92 +314,97 @@ def unlock_period(user: Any, country: str, period: str, reason: str) -> PeriodAp
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "say why the period must be unlocked"})
-    approval = _approval_for(country, period)
-    if approval.state == PeriodApproval.State.ACCEPTED or \
-            not policy.allowed(user, "merl.period.approve", country_scope(country)):
+    current = PeriodApproval.objects.filter(country_id=country, period=period).first()
+    accepted = current is not None and current.state == PeriodApproval.State.ACCEPTED
+    if accepted or not policy.allowed(user, "merl.period.approve", country_scope(country)):
         _require_secretariat(user, country)
-    if not approval.locked:
-        raise ValidationError({"state": f"{country} {period} is {approval.state}, not locked"})
-    previous = approval.state
-    approval.state = PeriodApproval.State.DRAFT
-    approval.unlock_reason = reason[:500]
-    approval.approved_by = approval.accepted_by = None
-    approval.approved_at = approval.accepted_at = None
-    approval.save()
-    _transition(user, approval, "unlock", reason=reason[:500], was=previous)
-    return approval
+    with transaction.atomic():
+        approval = _approval_for(country, period)
+        if approval.state == PeriodApproval.State.ACCEPTED and not accepted:
+            raise ValidationError({"state": f"{country} {period} was accepted meanwhile"})
+        if not approval.locked:
+            raise ValidationError({"state": f"{country} {period} is {approval.state}, "
+                                            "not locked"})
+        previous = approval.state
+        approval.state = PeriodApproval.State.DRAFT
+        approval.unlock_reason = reason[:500]
+        approval.approved_by = approval.accepted_by = None
+        approval.approved_at = approval.accepted_at = None
+        approval.save()
+        _transition(user, approval, "unlock", reason=reason[:500], was=previous)
+        return approval
 
 
-@transaction.atomic
 def add_dimension(user: Any, indicator: Indicator, code_list: CodeList) -> IndicatorDimension:
     """Disaggregate an indicator further. Stored values stay as they are: they name
     fewer dimensions, and the ones with none remain the total."""
     policy.check(user, "merl.framework.manage")
-    dimension, created = IndicatorDimension.objects.get_or_create(indicator=indicator,
-                                                                  code_list=code_list)
-    if created:
-        record_event("merl.indicator.dimension.add", actor=user, target=indicator,
-                     detail={"code_list": code_list.pk,
-                             "values_kept": DataValue.objects.filter(indicator=indicator).count()})
-    return dimension
+    with transaction.atomic():
+        dimension, created = IndicatorDimension.objects.get_or_create(indicator=indicator,
+                                                                      code_list=code_list)
+        if created:
+            kept = DataValue.objects.filter(indicator=indicator).count()
+            record_event("merl.indicator.dimension.add", actor=user, target=indicator,
+                         detail={"code_list": code_list.pk, "values_kept": kept})
+        return dimension
 
 
-@transaction.atomic
 def set_target(user: Any, indicator: Indicator, country: str | None, year: int, kind: str,
                value: Decimal) -> TargetValue:
     policy.check(user, "merl.framework.manage")
-    if kind not in TargetValue.Kind.values:
-        raise ValidationError({"kind": f"{kind!r}: baseline or target"})
-    target, _ = TargetValue.objects.update_or_create(
-        indicator=indicator, country_id=country, year=year, kind=kind,
-        defaults={"value": value})
-    record_event("merl.target.set", actor=user, target=indicator,
-                 detail={"country": country or "region", "year": year, "kind": kind,
-                         "value": str(value)})
-    return target
+    with transaction.atomic():
+        if kind not in TargetValue.Kind.values:
+            raise ValidationError({"kind": f"{kind!r}: baseline or target"})
+        target, _ = TargetValue.objects.update_or_create(
+            indicator=indicator, country_id=country, year=year, kind=kind,
+            defaults={"value": value})
+        record_event("merl.target.set", actor=user, target=indicator,
+                     detail={"country": country or "region", "year": year, "kind": kind,
+                             "value": str(value)})
+        return target
 
 
-@transaction.atomic
 def explain_violation(user: Any, violation: Violation, note: str) -> Violation:
     """An officer says the flagged value is right and why; the finding stays listed."""
     policy.check(user, "merl.value.enter", violation)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": "say why the value is right"})
-    violation.status, violation.note = Violation.Status.EXPLAINED, note[:500]
-    violation.save(update_fields=["status", "note"])
-    record_event("merl.violation.explain", actor=user, target=violation)
-    return violation
+    with transaction.atomic():
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": "say why the value is right"})
+        violation.status, violation.note = Violation.Status.EXPLAINED, note[:500]
+        violation.save(update_fields=["status", "note"])
+        record_event("merl.violation.explain", actor=user, target=violation)
+        return violation
 
 
-@transaction.atomic
 def record_learning(user: Any, *, plan, country: str, kind: str, title: str, text: str,
                     indicators: Iterable[Indicator] = (), nodes: Iterable = ()) -> LearningEntry:
     policy.check(user, "merl.learning.manage", country_scope(country))
-    if kind not in LearningEntry.Kind.values:
-        raise ValidationError({"kind": "lesson or recommendation"})
-    if not title.strip() or not text.strip():
-        raise ValidationError({"title": "give a title and the text"})
-    entry = LearningEntry.objects.create(plan=plan, country_id=country, kind=kind,
-                                         title=title.strip()[:200], text=text.strip(),
-                                         created_by=user)
-    entry.indicators.set(indicators)
-    entry.nodes.set(nodes)
-    record_event("merl.learning.create", actor=user, target=entry)
-    return entry
+    with transaction.atomic():
+        if kind not in LearningEntry.Kind.values:
+            raise ValidationError({"kind": "lesson or recommendation"})
+        if not title.strip() or not text.strip():
+            raise ValidationError({"title": "give a title and the text"})
+        entry = LearningEntry.objects.create(plan=plan, country_id=country, kind=kind,
+                                             title=title.strip()[:200], text=text.strip(),
+                                             created_by=user)
+        entry.indicators.set(indicators)
+        entry.nodes.set(nodes)
+        record_event("merl.learning.create", actor=user, target=entry)
+        return entry
 
 
-@transaction.atomic
 def update_learning(user: Any, entry: LearningEntry, status: str,
                     follow_up: str = "") -> LearningEntry:
     policy.check(user, "merl.learning.manage", entry, conceal=True)
-    if status not in LearningEntry.Status.values:
-        raise ValidationError({"status": f"{status!r} is not a follow-up status"})
-    entry.status, entry.follow_up = status, (follow_up or entry.follow_up).strip()
-    entry.updated_at = timezone.now()
-    entry.save(update_fields=["status", "follow_up", "updated_at"])
-    record_event("merl.learning.update", actor=user, target=entry, detail={"status": status})
-    return entry
+    with transaction.atomic():
+        if status not in LearningEntry.Status.values:
+            raise ValidationError({"status": f"{status!r} is not a follow-up status"})
+        entry.status, entry.follow_up = status, (follow_up or entry.follow_up).strip()
+        entry.updated_at = timezone.now()
+        entry.save(update_fields=["status", "follow_up", "updated_at"])
+        record_event("merl.learning.update", actor=user, target=entry, detail={"status": status})
+        return entry
 
 
 def validate(user: Any, country: str | None = None, period: str | None = None):
