@@ -232,12 +232,14 @@ def audit_verify() -> None:
 # Commands kept in their own modules so that this one stays short.
 from jaring.cli import backup, bench, demo  # noqa: E402
 from jaring.cli import intel as intel_cli  # noqa: E402
+from jaring.cli import merl as merl_cli  # noqa: E402
 
 app.command("demo")(demo.demo)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("bench")(bench.bench)
 app.add_typer(intel_cli.app, name="intel")
+app.add_typer(merl_cli.app, name="merl")
 
 
 def run() -> None:

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core.decorators import AuthenticatedRequest, public, requires
 from jaring.identity import policy
-from jaring.merl import charts, imports, sdmx, services
+from jaring.merl import charts, imports, services
 from jaring.merl.disclosure import Policy
+from jaring.merl.export import open_years, render_export
 from jaring.merl.forms import (
     DimensionForm,
     EntryChoiceForm,
@@ -349,32 +350,9 @@ DOWNLOADS = {
 }
 
 
-def _open_years() -> tuple[Period, Period]:
-    plan = Plan.objects.order_by("-start_year").first()
-    last = timezone.localdate().year
-    first = plan.start_year if plan else last - 2
-    return Period(first, 1, "year"), Period(last, 1, "year")
-
-
-def render_export(fmt: str) -> str:
-    """One public output, disclosure-controlled like every other."""
-    if fmt == "structure":
-        return sdmx.write_structure()
-    first, last = _open_years()
-    values = public_values(first=first, last=last)
-    if fmt == "csv":
-        return imports.write_csv((v.indicator, v.country, v.period, v.disaggregation,
-                                  "" if v.value is None else f"{v.value:f}", v.status)
-                                 for v in values).replace(
-            "disaggregation,value,comment", "disaggregation,value,status", 1)
-    if fmt == "sdmx-csv":
-        return sdmx.write_sdmx_csv(values)
-    return sdmx.write_sdmx_ml(values)
-
-
 @public
 def open_data(request) -> HttpResponse:
-    first, last = _open_years()
+    first, last = open_years()
     year = timezone.localdate().year - 1
     names = dict(Indicator.objects.values_list("code", "name"))
     values = [{"indicator": v.indicator, "name": names.get(v.indicator, ""), "period": v.period,
