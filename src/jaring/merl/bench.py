@@ -59,7 +59,7 @@ def _dhis2_document(values: int) -> bytes:
               "VA.REPATRIATED": ["default"], "SCAM.TAKEDOWNS": ["default"]}
     if Indicator.objects.filter(code__in=combos).count() != len(combos):
         raise BenchError("the illustrative framework is not loaded")
-    rows = []
+    rows: list[dict[str, str]] = []
     year = 1900
     while len(rows) < values:
         for quarter in range(1, 5):
@@ -133,8 +133,8 @@ def merl(ctx: BenchContext) -> list[Figure]:
                                                                                flat=True))
     today = datetime.date.today()
     last = Period(today.year, today.month, "month")
-    start = today.year * 12 + today.month - 1 - 35  # 36 months, this one included
-    first = Period(start // 12, start % 12 + 1, "month")
+    months = today.year * 12 + today.month - 1 - 35  # 36 months, this one included
+    first = Period(months // 12, months % 12 + 1, "month")
     req = Request(countries, first, last, "month", dimension=ALL_DIMENSIONS)
     with ctx.stage("Computing every computed indicator"):
         start = time.perf_counter()

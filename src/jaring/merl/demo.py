@@ -86,7 +86,9 @@ def _cells(country: str, period: Period, rng: random.Random,
 
 
 def _people(gen: DemoGenerator) -> tuple[dict, dict, object]:
-    officers, approvers, secretariat = {}, {}, None
+    officers: dict[str, object] = {}
+    approvers: dict[str, object] = {}
+    secretariat = None
     for user in gen.users:
         country = user.country_code
         if user.role == Role.ME_OFFICER and country:

@@ -33,8 +33,9 @@ class EntryChoiceForm(forms.Form):
     def __init__(self, *args, countries: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = _member_states()
-        self.fields["country"].choices = [c for c in choices
-                                          if countries is None or c[0] in countries]
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [c for c in choices if countries is None or c[0] in countries]
 
 
 class UploadForm(forms.Form):
@@ -75,4 +76,6 @@ class ScorecardForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("XR", "ASEAN region"), *_member_states()]
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("XR", "ASEAN region"), *_member_states()]

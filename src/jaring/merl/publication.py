@@ -119,18 +119,18 @@ def public_values(indicators: list[Indicator] | None = None, *, first: Period, l
         asked = {i.code: i for i in group}
         for cell in sorted(table):
             code, country, period, key = cell
-            indicator = asked.get(code)
-            if indicator is None:
+            found = asked.get(code)
+            if found is None:
                 continue
             if cell in hidden:
                 rows.append(PublicValue(code, country, period, key, None, CONFIDENTIAL,
-                                        indicator.unit))
+                                        found.unit))
                 continue
             value = table[cell]
-            if indicator.counts_people:
+            if found.counts_people:
                 value = round_to_base(value, policy.rounding_base)
             rows.append(PublicValue(code, country, period, key, _tidy(value), FREE,
-                                    indicator.unit))
+                                    found.unit))
     return rows
 
 

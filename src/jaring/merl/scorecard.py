@@ -91,12 +91,13 @@ def scorecard(area: str, year: int, indicators: list[Indicator] | None = None) -
         points.setdefault((target.indicator_id, target.country_id), {})[
             (target.year, target.kind)] = target.value
     rows = []
+    goal: Decimal | None
     for indicator in indicators:
         value = table.get((indicator.code, area, str(period), ""))
         own = points.get((indicator.pk, None if area == REGION else area), {})
-        baseline, target = _line(own, year)
-        if target is None and area != REGION and indicator.unit in RELATIVE_UNITS:
-            baseline, target = _line(points.get((indicator.pk, None), {}), year)
-        progress, status = status_of(indicator, value, baseline, target)
-        rows.append(ScoreRow(indicator, value, baseline, target, progress, status))
+        baseline, goal = _line(own, year)
+        if goal is None and area != REGION and indicator.unit in RELATIVE_UNITS:
+            baseline, goal = _line(points.get((indicator.pk, None), {}), year)
+        progress, status = status_of(indicator, value, baseline, goal)
+        rows.append(ScoreRow(indicator, value, baseline, goal, progress, status))
     return rows

@@ -192,7 +192,8 @@ def write_structure() -> str:
     ]
     concepts = ConceptScheme(id="CS_MERL", agency=AGENCY, version=VERSION,
                              name="Jaring MERL concepts",
-                             items=[Concept(id=c.id, name=c.concept.name) for c in parts])
+                             items=[Concept(id=c.id, name=getattr(c.concept, "name", c.id))
+                                    for c in parts])
     dsd = DataStructureDefinition(id=DSD_ID, agency=AGENCY, version=VERSION,
                                   name="Jaring MERL indicators", components=Components(parts))
     flow = Dataflow(id=DATAFLOW_ID, agency=AGENCY, version=VERSION,

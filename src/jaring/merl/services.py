@@ -186,7 +186,9 @@ def store_values(user: Any, rows: Iterable[RowIn], source: str,
     actor_id = actor.pk if actor is not None else None
     # Plain executemany through jaring.core.bulk: the ORM's bulk_create spends seconds
     # of Python per 100,000 rows compiling SQL that executes in a fraction of that.
-    new_rows, changed, history = [], [], []
+    new_rows: list[tuple] = []
+    changed: list[tuple] = []
+    history: list[tuple] = []
     changed_pairs: list[tuple[str, str]] = []
     for cell, (_, value, comment) in good.items():
         stored = existing.get(cell)
@@ -204,16 +206,16 @@ def store_values(user: Any, rows: Iterable[RowIn], source: str,
     if new_rows:
         created = {tuple(cell): pk for pk, *cell in scope.values_list(
             "pk", "indicator_id", "country_id", "period", "disaggregation")}
-        history.extend((created[tuple(row[:4])], None, row[4], source, actor_id, now)
-                       for row in new_rows)
+        history.extend((created[tuple(new[:4])], None, new[4], source, actor_id, now)
+                       for new in new_rows)
     bulk.update_rows(DataValue, ["value", "comment", "source", "entered_by", "entered_at"],
                      changed)
     bulk.insert_rows(DataValueChange, ["data_value", "old_value", "new_value", "source",
                                        "changed_by", "changed_at"], history)
     result.created, result.updated = len(new_rows), len(changed)
     per_pair: dict[tuple[str, str], int] = defaultdict(int)
-    for row in new_rows:
-        per_pair[(row[1], row[2])] += 1
+    for new in new_rows:
+        per_pair[(new[1], new[2])] += 1
     for country, period in changed_pairs:
         per_pair[(country, period)] += 1
     _ensure_approvals(set(per_pair))

@@ -93,7 +93,7 @@ def _scope(rows, country: str | None, period: str | None):
 
 def check_rules(country: str | None, period: str | None) -> list[Finding]:
     findings = []
-    totals = defaultdict(dict)
+    totals: dict[tuple[str, str], dict[int, Decimal]] = defaultdict(dict)
     for indicator_id, c, p, value in _scope(DataValue.objects.filter(disaggregation=""),
                                             country, period).values_list(
             "indicator_id", "country_id", "period", "value"):
@@ -156,22 +156,22 @@ def check_outliers(country: str | None, period: str | None) -> list[Finding]:
     if country:
         rows = rows.filter(country_id=country)
     series: dict[tuple[int, str, str], list[tuple[str, float]]] = defaultdict(list)
-    for indicator_id, c, p, key, value in rows.values_list(
+    for indicator_id, c, p, key, stored in rows.values_list(
             "indicator_id", "country_id", "period", "disaggregation", "value"):
-        series[(indicator_id, c, key)].append((p, float(value)))
+        series[(indicator_id, c, key)].append((p, float(stored)))
     findings = []
     for (indicator_id, c, key), points in series.items():
         points.sort()
-        for n, (p, value) in enumerate(points):
+        for n, (p, observed) in enumerate(points):
             if period and p != period:
                 continue
             history = [v for _, v in points[:n]]
-            score = robust_score(value, history)
+            score = robust_score(observed, history)
             if score is not None and score > THRESHOLD:
                 median = statistics.median(history)
                 findings.append(Finding(
                     Violation.Kind.OUTLIER, c, p,
-                    f"{value:g} is far from the usual {median:g} (robust score "
+                    f"{observed:g} is far from the usual {median:g} (robust score "
                     f"{'∞' if score == float('inf') else f'{score:.1f}'})", indicator_id, key))
     return findings
 

@@ -87,20 +87,20 @@ def _reported(indicators: list[Indicator], req: Request) -> Table:
             country_id=OuterRef("country_id"), period=OuterRef("period"),
             state__in=PUBLISHED_STATES)))
     grouped: dict[Cell, list[tuple[str, Decimal]]] = defaultdict(list)
-    for indicator_id, country, period, key, value in rows.values_list(
+    for indicator_id, country, stored, key, value in rows.values_list(
             "indicator_id", "country_id", "period", "disaggregation", "value").iterator(
             chunk_size=5000):
         indicator = by_code[indicator_id]
         if not _wanted_key(key, req.dimension) or \
-                Period.parse(period).frequency != indicator.frequency:
+                Period.parse(stored).frequency != indicator.frequency:
             continue
-        grouped[(indicator.code, country, wanted[period], key)].append((period, value))
+        grouped[(indicator.code, country, wanted[stored], key)].append((stored, value))
     table: Table = {}
     aggregations = {i.code: i.aggregation for i in indicators}
     for cell, items in grouped.items():
-        value = _combine(aggregations[cell[0]], items)
-        if value is not None:
-            table[cell] = value
+        combined = _combine(aggregations[cell[0]], items)
+        if combined is not None:
+            table[cell] = combined
     return table
 
 
@@ -179,9 +179,9 @@ def with_region(indicators: Iterable[Indicator], table: Table, frequency: str) -
         if indicator.weight is not None:
             weights = {country: table.get((indicator.weight.code, country, cell[2], cell[3]),
                                           Decimal(0)) for country, _ in items}
-        value = _combine(aggregation, items, weights)
-        if value is not None:
-            result[cell] = value
+        combined = _combine(aggregation, items, weights)
+        if combined is not None:
+            result[cell] = combined
     regional = {cell: v for cell, v in result.items() if cell[1] == REGION}
     _apply_formulas(needed.values(), regional, frequency)
     result.update(regional)
