@@ -116,3 +116,11 @@ def test_api_values_and_dhis2(framework, client):
     assert response.json()["created"] == 1
     values = client.get("/api/v1/merl/values?country=SG", **headers).json()
     assert {v["source"] for v in values} == {"api", "dhis2"}
+
+
+def test_administrators_edit_the_framework_in_the_admin(framework, client):
+    admin = make_user("administrator", "SG")
+    client.force_login(admin)
+    indicator = framework.nodes.get(code="O2.1").indicators.get(code="VA.REPATRIATED")
+    assert client.get(f"/admin/merl/indicator/{indicator.pk}/change/").status_code == 200
+    assert client.get("/admin/merl/datavalue/add/").status_code == 403  # values: services only
