@@ -90,7 +90,8 @@ class Period:
 def periods_between(first: Period, last: Period, frequency: str) -> list[Period]:
     """Every period of ``frequency`` from the one holding ``first`` to the one holding ``last``."""
     size = _MONTHS_IN[frequency]
-    start, stop = first.in_frequency(frequency), last.in_frequency(frequency)
+    final_month = Period(last.year, last.first_month + _MONTHS_IN[last.frequency] - 1, "month")
+    start, stop = first.in_frequency(frequency), final_month.in_frequency(frequency)
     found = []
     year, index = start.year, start.index
     while (year, index) <= (stop.year, stop.index):
