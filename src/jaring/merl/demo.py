@@ -154,10 +154,11 @@ def build_submissions(gen: DemoGenerator, rng: random.Random, progress: StepProg
 
 def _targets(admin, plan: Plan, countries: list[str], rng: random.Random) -> None:
     """National baselines and end-of-plan targets for the count indicators."""
-    for code in ("VA.IDENTIFIED", "SCAM.TAKEDOWNS", "CY.TRAINED"):
+    # Per unit of SIZE: about a year's figure at the start of the plan.
+    for code, per_size in (("VA.IDENTIFIED", 48), ("SCAM.TAKEDOWNS", 300), ("CY.TRAINED", 80)):
         indicator = Indicator.objects.get(code=code)
         for country in countries:
-            base = Decimal(SIZE.get(country, 2) * (48 if code == "VA.IDENTIFIED" else 300))
+            base = Decimal(SIZE.get(country, 2) * per_size)
             services.set_target(admin, indicator, country, plan.start_year, "baseline", base)
             services.set_target(admin, indicator, country, plan.end_year, "target",
                                 (base * Decimal(rng.uniform(1.4, 2.2))).quantize(Decimal(1)))
