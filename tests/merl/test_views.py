@@ -124,3 +124,12 @@ def test_administrators_edit_the_framework_in_the_admin(framework, client):
     indicator = framework.nodes.get(code="O2.1").indicators.get(code="VA.REPATRIATED")
     assert client.get(f"/admin/merl/indicator/{indicator.pk}/change/").status_code == 200
     assert client.get("/admin/merl/datavalue/add/").status_code == 403  # values: services only
+
+
+def test_a_values_history_shows_in_the_admin(framework, client):
+    enter(officer("SG"), ("VA.IDENTIFIED", "SG", "2025-Q1", "40"))
+    enter(officer("SG"), ("VA.IDENTIFIED", "SG", "2025-Q1", "44"))
+    client.force_login(make_user("administrator", "SG"))
+    value = DataValue.objects.get()
+    page = client.get(f"/admin/merl/datavalue/{value.pk}/change/")
+    assert page.status_code == 200 and b"40.0000" in page.content and b"44.0000" in page.content

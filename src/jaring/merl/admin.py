@@ -16,6 +16,7 @@ from jaring.audit.admin import AuditedAdmin as BaseAuditedAdmin
 from jaring.audit.admin import ReadOnlyAdmin
 from jaring.merl.models import (
     DataValue,
+    DataValueChange,
     Indicator,
     IndicatorDimension,
     PeriodApproval,
@@ -73,8 +74,19 @@ class ValidationRuleAdmin(AuditedAdmin):
     list_display = ["code", "left", "operator", "right", "factor", "description"]
 
 
+class ChangeInline(admin.TabularInline):
+    model = DataValueChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["old_value", "new_value", "source", "changed_by", "changed_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(DataValue)
 class DataValueAdmin(ReadOnlyAdmin):
+    inlines = [ChangeInline]
     list_display = ["indicator", "country", "period", "disaggregation", "value", "source",
                     "entered_by", "entered_at"]
     list_filter = ["source", "country"]
