@@ -7,7 +7,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from jaring.identity import policy
 from jaring.merl import services
@@ -218,7 +218,7 @@ def add_learning(request: HttpRequest, body: LearningIn):
         request.user, plan=plan, country=getattr(request.user, "country_code", None) or "",
         kind=body.kind,
         title=body.title, text=body.text, indicators=found, nodes={i.node for i in found})
-    return 201, _learning(entry)
+    return Status(201, _learning(entry))
 
 
 @router.get("/learning/{entry_id}", response=LearningOut, summary="One learning-log entry")
