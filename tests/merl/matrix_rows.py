@@ -77,6 +77,11 @@ def _framework_path(path: str) -> object:
     return build
 
 
+def _api_template(world: World, actor: str, variant: str) -> str:
+    _framework()
+    return f"/api/v1/merl/template/{_country(variant)}/2025-Q1"
+
+
 API = {"anonymous": 401}
 
 ROUTES = [
@@ -119,6 +124,19 @@ ROUTES = [
     Route("POST /api/v1/merl/dhis2/dataValueSets", roles(OFFICER, 403, **API),
           data={"dataValues": []}),
     Route("POST /api/v1/merl/adx", roles(OFFICER, 403, **API)),
+    Route("POST /api/v1/merl/files/{fmt}", roles(OFFICER, 403, **API),
+          path="/api/v1/merl/files/csv"),
+    Route("GET /api/v1/merl/template/{country}/{period}", roles(OFFICER, 403, **API),
+          other=roles({}, 403, **API),
+          path=_api_template),
+    Route("POST /api/v1/merl/violations/{violation_id}/explain", roles(OFFICER, 403, **API),
+          other=roles({Role.ME_OFFICER: 404}, 403, **API),
+          path=lambda w, a, v: "/api/v1" + _violation(w, a, v), data={"note": "matrix"}),
+    Route("POST /api/v1/merl/learning/{entry_id}/follow-up",
+          roles({Role.ME_OFFICER: 200, Role.ME_APPROVER: 200}, 403, **API),
+          other=roles({Role.ME_OFFICER: 404, Role.ME_APPROVER: 404}, 403, **API),
+          path=lambda w, a, v: f"/api/v1/merl/learning/{_learning(w, a, v).pk}/follow-up",
+          data={"status": "done", "follow_up": "matrix"}),
     Route("POST /api/v1/merl/periods/{country}/{period}/{action}", roles(OFFICER, 403, **API),
           other=roles({}, 403, **API),
           path=lambda w, a, v: f"/api/v1/merl/periods/{_fresh_period(w, v)}/submit",

@@ -133,3 +133,38 @@ def test_a_values_history_shows_in_the_admin(framework, client):
     value = DataValue.objects.get()
     page = client.get(f"/admin/merl/datavalue/{value.pk}/change/")
     assert page.status_code == 200 and b"40.0000" in page.content and b"44.0000" in page.content
+
+
+def test_api_files_template_explain_and_follow_up(framework, client):
+    import json
+
+    from jaring.identity.services import create_token
+    from jaring.merl.models import Violation
+
+    user = officer("SG")
+    token = create_token(user, name="t", scopes=["merl:write", "merl:read"]).secret
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    template = client.get("/api/v1/merl/template/SG/2025-Q1", **headers)
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    response = client.post("/api/v1/merl/files/xlsx", template.content,
+                           content_type="application/octet-stream", **headers)
+    assert response.status_code == 200 and response.json()["created"] == 0
+    csv_body = b"indicator,country,period,disaggregation,value\nVA.IDENTIFIED,SG,2025-Q1,,7\n"
+    response = client.post("/api/v1/merl/files/csv", csv_body, content_type="text/csv",
+                           **headers)
+    assert response.json()["created"] == 1
+    assert client.post("/api/v1/merl/files/pdf", b"", content_type="text/plain",
+                       **headers).status_code == 400
+    finding = Violation.objects.create(fingerprint="x", kind="outlier", country_id="SG",
+                                       period="2025-Q1", message="far off")
+    response = client.post(f"/api/v1/merl/violations/{finding.pk}/explain",
+                           json.dumps({"note": "A shelter opened"}),
+                           content_type="application/json", **headers)
+    assert response.json()["status"] == "explained"
+    entry = client.post("/api/v1/merl/learning", json.dumps(
+        {"kind": "lesson", "title": "t", "text": "x", "indicators": ["VA.REFERRED"]}),
+        content_type="application/json", **headers).json()
+    response = client.post(f"/api/v1/merl/learning/{entry['id']}/follow-up",
+                           json.dumps({"status": "done", "follow_up": "Agreed"}),
+                           content_type="application/json", **headers)
+    assert response.json()["status"] == "done" and response.json()["follow_up"] == "Agreed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
@@ -18,9 +18,11 @@ from jaring.merl.rows import RowIn, StoreResult
 from jaring.merl.schemas import (
     ApprovalOut,
     DataValueSetIn,
+    FollowUpIn,
     IndicatorOut,
     LearningIn,
     LearningOut,
+    NoteIn,
     PublicValueOut,
     ReasonIn,
     ScoreOut,
@@ -117,6 +119,31 @@ def import_adx(request: HttpRequest):
     return _store_out(services.import_values(request.user, request.body, "adx"))
 
 
+@router.post("/files/{fmt}", response=StoreOut,
+             summary="Import a file sent as the request body: xlsx (the template), csv, "
+             "dhis2 or adx")
+def import_file(request: HttpRequest, fmt: str):
+    policy.check(request.user, "merl.value.enter", request=request)
+    if fmt not in services.FORMAT_SOURCES:
+        raise ValidationError({"fmt": f"one of {', '.join(services.FORMAT_SOURCES)}"})
+    return _store_out(services.import_values(request.user, request.body, fmt))
+
+
+@router.get("/template/{country}/{period}", response={200: None},
+            summary="The Excel template for one country and period (xlsx)")
+def template(request: HttpRequest, country: str, period: str):
+    from jaring.merl.imports import template_workbook
+
+    country = country.upper()
+    policy.check(request.user, "merl.value.enter", services.country_scope(country),
+                 request=request)
+    response = HttpResponse(
+        template_workbook(country, _period(period)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="jaring-{country}-{period}.xlsx"'
+    return response
+
+
 @router.post("/periods/{country}/{period}/{action}", response=ApprovalOut,
              summary="submit, approve, return, accept or unlock one country's period")
 def period_action(request: HttpRequest, country: str, period: str, action: str,
@@ -160,10 +187,23 @@ def violations(request: HttpRequest, status: str = "open"):
     rows = Violation.objects.select_related("indicator").filter(status=status)
     if not _secretariat(request.user):
         rows = policy.scope_queryset(request.user, "merl.value.view", rows)
-    return [{"id": v.pk, "kind": v.kind, "country": v.country_id, "period": v.period,
-             "indicator": v.indicator.code if v.indicator else None,
-             "disaggregation": v.disaggregation, "message": v.message, "status": v.status,
-             "note": v.note} for v in rows[:5000]]
+    return [_violation(v) for v in rows[:5000]]
+
+
+def _violation(v: Violation) -> dict:
+    return {"id": v.pk, "kind": v.kind, "country": v.country_id, "period": v.period,
+            "indicator": v.indicator.code if v.indicator else None,
+            "disaggregation": v.disaggregation, "message": v.message, "status": v.status,
+            "note": v.note}
+
+
+@router.post("/violations/{violation_id}/explain", response=ViolationOut,
+             summary="Say why a flagged value is right; the finding stays listed")
+def explain(request: HttpRequest, violation_id: int, body: NoteIn):
+    policy.check(request.user, "merl.value.enter", request=request)
+    violation = get_object_or_404(Violation, pk=violation_id)
+    policy.check(request.user, "merl.value.enter", violation, conceal=True, request=request)
+    return _violation(services.explain_violation(request.user, violation, body.note))
 
 
 @router.post("/validation", response=ValidationOut, summary="Validate your country's values")
@@ -225,3 +265,11 @@ def add_learning(request: HttpRequest, body: LearningIn):
 def get_learning(request: HttpRequest, entry_id: int):
     policy.check(request.user, "merl.learning.view", request=request)
     return _learning(get_object_or_404(LearningEntry, pk=entry_id))
+
+
+@router.post("/learning/{entry_id}/follow-up", response=LearningOut,
+             summary="Update a learning-log entry's follow-up status")
+def follow_up(request: HttpRequest, entry_id: int, body: FollowUpIn):
+    policy.check(request.user, "merl.learning.manage", request=request)
+    entry = get_object_or_404(LearningEntry, pk=entry_id)
+    return _learning(services.update_learning(request.user, entry, body.status, body.follow_up))

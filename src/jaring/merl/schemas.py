@@ -135,3 +135,12 @@ class LearningOut(Schema):
     indicators: list[str]
     status: str
     follow_up: str
+
+
+class NoteIn(Schema):
+    note: str = Field(..., max_length=500)
+
+
+class FollowUpIn(Schema):
+    status: str = Field(..., description="open, in_progress, done or dropped")
+    follow_up: str = Field("", max_length=5000)
