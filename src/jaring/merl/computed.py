@@ -4,18 +4,16 @@ Nothing is cached or pre-built: every view or export calls the function, so a re
 stored a second ago is already counted. A part adds its indicators by registering
 functions in its own module (imported by :func:`discover`)::
 
-    from jaring.merl.computed import Query, computed, month_buckets
+    from jaring.merl.computed import Query, bucketed, computed
 
-    @computed("care.victims_assisted", dimensions=("sex",))
-    def victims_assisted(q: Query):
-        buckets = month_buckets(q.periods)
+    @computed("care.cases_opened", dimensions=("sex",))
+    def cases_opened(q: Query):
         rows = (Case.objects.filter(**q.date_range("opened_on"), **q.country_filter())
-                .values("country_id", month=TruncMonth("opened_on"))
-                .annotate(n=Count("id")))
-        ...
-        yield country, period, disaggregation_key, value
+                .values("country_id", "opened_on").annotate(n=Count("id")).order_by())
+        yield from bucketed(((r["country_id"], r["opened_on"], "", r["n"]) for r in rows),
+                            q.periods)
 
-and an indicator whose ``computed_key`` is ``care.victims_assisted`` then shows it.
+and an indicator whose ``computed_key`` is ``care.cases_opened`` then shows it.
 A function receives the countries, the periods (all of one frequency) and at most
 one dimension to break down by (``None``: totals), and yields
 ``(country, period, disaggregation key, value)``; it must compute the statistic for
@@ -31,7 +29,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from jaring.merl import disagg
 from jaring.merl.periods import Period
@@ -112,14 +109,18 @@ def month_buckets(periods: Iterable[Period]) -> dict[str, str]:
 
 def bucketed(rows: Iterable[tuple[str, datetime.date | None, str, Any]],
              periods: Iterable[Period]) -> Iterator[Row]:
-    """Sum monthly SQL rows (country, month start, key, value) into the periods asked for."""
+    """Sum SQL rows (country, day or month, key, value) into the periods asked for.
+
+    Grouping by the date itself, not by ``TruncMonth``, keeps the aggregation in the
+    database's own code: on SQLite ``TruncMonth`` is a Python function called for
+    every row, which costs seconds over a million reports.
+    """
     buckets = month_buckets(periods)
     totals: dict[tuple[str, str, str], Decimal] = {}
-    for country, month, key, value in rows:
-        if month is None or value is None:
+    for country, day, key, value in rows:
+        if day is None or value is None:
             continue
-        # TruncMonth gives a date on PostgreSQL and SQLite alike for a DateField.
-        period = buckets.get(f"{month.year}-{month.month:02d}")
+        period = buckets.get(f"{day.year}-{day.month:02d}")
         if period is None:
             continue
         cell = (country, period, key)
@@ -154,10 +155,9 @@ def _report_rows(q: Query, queryset, measure) -> Iterator[Row]:
     field, empty = REPORT_DIMENSIONS.get(q.dimension or "", (None, ""))
     if field:
         group.append(field)
-    rows = (queryset.annotate(month=TruncMonth("reported_on"))
-            .values(*group, "month").annotate(measure=measure).order_by())
+    rows = queryset.values(*group, "reported_on").annotate(measure=measure).order_by()
     yield from bucketed(
-        ((r["country_id"], r["month"], dimension_key(q.dimension, r[field] or empty)
+        ((r["country_id"], r["reported_on"], dimension_key(q.dimension, r[field] or empty)
           if field else disagg.TOTAL, r["measure"]) for r in rows),
         q.periods)
 
@@ -189,10 +189,10 @@ def cross_border_campaigns(q: Query) -> Iterator[Row]:
     counted in the month the campaign was first seen."""
     from jaring.intel.models import FraudReport
 
+    # A campaign has one first day, so distinct campaigns per day add up to the month's.
     rows = (FraudReport.objects.filter(_CROSS_BORDER, **q.country_filter(),
                                        **q.date_range("campaign__first_seen"))
-            .annotate(month=TruncMonth("campaign__first_seen"))
-            .values("country_id", "month")
+            .values("country_id", "campaign__first_seen")
             .annotate(measure=Count("campaign_id", distinct=True)).order_by())
-    yield from bucketed(((r["country_id"], r["month"], disagg.TOTAL, r["measure"])
-                         for r in rows), q.periods)
+    yield from bucketed(((r["country_id"], r["campaign__first_seen"], disagg.TOTAL,
+                          r["measure"]) for r in rows), q.periods)
