@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -66,6 +68,30 @@ class Computation:
 
 
 _REGISTRY: dict[str, Computation] = {}
+_SHARED: ContextVar[dict | None] = ContextVar("merl_computed_shared", default=None)
+
+
+@contextmanager
+def evaluation() -> Iterator[None]:
+    """One request for values: computations inside may share a scan (:func:`shared`).
+
+    Nothing outlives the block, so the next view or export reads the live tables again.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, computed once per key within the current :func:`evaluation`."""
+    store = _SHARED.get()
+    if store is None:
+        return build()
+    if key not in store:
+        store[key] = build()
+    return store[key]
 
 
 def computed(key: str, *, dimensions: tuple[str, ...] = ()) -> Callable:
@@ -143,44 +169,68 @@ REPORT_DIMENSIONS = {
 }
 
 
-def _reports(q: Query, extra: Q | None = None):
+_CROSS_BORDER = Q(campaign__countries__contains=",", campaign__status="active")
+
+
+def _report_cube(q: Query) -> list[dict[str, Any]]:
+    """One scan of the reports: count, cross-border count and losses per country and
+    month, and per scam type, sex and age group when a breakdown is asked for.
+
+    The three report indicators share it within one evaluation (see :func:`shared`),
+    so a page or export reads the reports table once, not once per indicator and
+    dimension. The month is the date's text cut to ``YYYY-MM``, which both databases
+    compute natively.
+    """
+    from django.db.models import CharField
+    from django.db.models.functions import Cast, Substr
+
     from jaring.intel.models import FraudReport
 
-    rows = FraudReport.objects.filter(**q.date_range("reported_on"), **q.country_filter())
-    return rows.filter(extra) if extra is not None else rows
+    fields = [] if q.dimension is None else [f for f, _ in REPORT_DIMENSIONS.values()]
+
+    def build() -> list[dict[str, Any]]:
+        rows = (FraudReport.objects.filter(**q.date_range("reported_on"), **q.country_filter())
+                .annotate(month=Substr(Cast("reported_on", output_field=CharField()), 1, 7))
+                .values("country_id", "month", *fields)
+                .annotate(reports=Count("id"), cross_border=Count("id", filter=_CROSS_BORDER),
+                          loss=Sum("loss_usd"))
+                .order_by())
+        return list(rows)
+
+    return shared(("intel.report_cube", q.countries, q.periods, tuple(fields)), build)
 
 
-def _report_rows(q: Query, queryset, measure) -> Iterator[Row]:
-    group = ["country_id"]
+def _from_cube(q: Query, measure: str) -> Iterator[Row]:
+    buckets = month_buckets(q.periods)
     field, empty = REPORT_DIMENSIONS.get(q.dimension or "", (None, ""))
-    if field:
-        group.append(field)
-    rows = queryset.values(*group, "reported_on").annotate(measure=measure).order_by()
-    yield from bucketed(
-        ((r["country_id"], r["reported_on"], dimension_key(q.dimension, r[field] or empty)
-          if field else disagg.TOTAL, r["measure"]) for r in rows),
-        q.periods)
-
-
-_CROSS_BORDER = Q(campaign__countries__contains=",", campaign__status="active")
+    totals: dict[tuple[str, str, str], Decimal] = {}
+    for r in _report_cube(q):
+        period = buckets.get(r["month"])
+        if period is None or r[measure] is None:
+            continue
+        key = dimension_key(q.dimension, r[field] or empty) if field else disagg.TOTAL
+        cell = (r["country_id"], period, key)
+        totals[cell] = totals.get(cell, Decimal(0)) + Decimal(r[measure])
+    for (country, period, key), value in totals.items():
+        yield country, period, key, value
 
 
 @computed("intel.reports", dimensions=tuple(REPORT_DIMENSIONS))
 def reports(q: Query) -> Iterator[Row]:
     """Fraud reports submitted, by the date reported."""
-    yield from _report_rows(q, _reports(q), Count("id"))
+    yield from _from_cube(q, "reports")
 
 
 @computed("intel.cross_border_reports", dimensions=("scam-type",))
 def cross_border_reports(q: Query) -> Iterator[Row]:
     """Fraud reports in a campaign spanning two or more member states."""
-    yield from _report_rows(q, _reports(q, _CROSS_BORDER), Count("id"))
+    yield from _from_cube(q, "cross_border")
 
 
 @computed("intel.loss_usd", dimensions=("scam-type",))
 def loss_usd(q: Query) -> Iterator[Row]:
     """Reported losses in US dollars."""
-    yield from _report_rows(q, _reports(q, Q(loss_usd__isnull=False)), Sum("loss_usd"))
+    yield from _from_cube(q, "loss")
 
 
 @computed("intel.cross_border_campaigns")

@@ -135,9 +135,10 @@ def country_table(indicators: Iterable[Indicator], req: Request) -> Table:
     reported = [i for i in needed.values() if i.source == Indicator.Source.REPORTED
                 and _finer_or_same(i, req.frequency)]
     table = _reported(reported, req)
-    for indicator in needed.values():
-        if indicator.source == Indicator.Source.COMPUTED:
-            table.update(_computed(indicator, req))
+    with computed.evaluation():
+        for indicator in needed.values():
+            if indicator.source == Indicator.Source.COMPUTED:
+                table.update(_computed(indicator, req))
     _apply_formulas(needed.values(), table, req.frequency)
     return table
 
