@@ -143,7 +143,7 @@ def merl(ctx: BenchContext) -> list[Figure]:
     from jaring.bench.platform import _plain_static
 
     with ctx.stage("Timing the scorecard page"), _plain_static():
-        timings = _scorecard_timings("TH", today.year - 1)
+        timings = _scorecard_timings("TH", today.year)  # the year with the most reports
     document = _dhis2_document(DHIS2_VALUES)
     with ctx.stage(f"Importing {DHIS2_VALUES:,} values from DHIS2 JSON"):
         start = time.perf_counter()
