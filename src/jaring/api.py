@@ -18,6 +18,7 @@ from jaring.care.api import router as care_router
 from jaring.identity.api import router as identity_router
 from jaring.identity.auth import api_auth
 from jaring.intel.api import router as intel_router
+from jaring.merl.api import router as merl_router
 from jaring.overview.api import router as overview_router
 from jaring.reference.api import router as reference_router
 
@@ -118,6 +119,7 @@ api.add_router("/reference", reference_router)
 api.add_router("/intel", intel_router)
 api.add_router("/care", care_router)
 api.add_router("/overview", overview_router)
+api.add_router("/merl", merl_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jaring.intel",
     "jaring.care",
     "jaring.overview",
+    "jaring.merl",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,13 @@ API_TOKEN_DEFAULT_DAYS = env_int("JARING_API_TOKEN_DAYS", 90)
 INTEL_FANOUT_CAP = env_int("JARING_INTEL_FANOUT_CAP", 50)
 CARE_ASSESSMENT_DAYS = env_int("JARING_CARE_ASSESSMENT_DAYS", 7)
 CARE_RETENTION_DAYS = env_int("JARING_CARE_RETENTION_DAYS", 3650)
+
+# MERL open data: counts of people under the threshold are suppressed (with secondary
+# suppression), and published counts may be rounded to a base; 0 turns rounding off.
+MERL_DISCLOSURE_THRESHOLD = env_int("JARING_MERL_DISCLOSURE_THRESHOLD", 5)
+MERL_ROUNDING_BASE = env_int("JARING_MERL_ROUNDING_BASE", 0)
+# A period's values are on time when entered within this many days after it ends.
+MERL_REPORTING_GRACE_DAYS = env_int("JARING_MERL_REPORTING_GRACE_DAYS", 45)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

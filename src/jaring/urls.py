@@ -12,6 +12,7 @@ urlpatterns = [
     path("intel/", include("jaring.intel.urls")),
     path("care/", include("jaring.care.urls")),
     path("overview/", include("jaring.overview.urls")),
+    path("merl/", include("jaring.merl.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -238,6 +238,7 @@ from jaring.cli import backup, bench, demo  # noqa: E402
 from jaring.cli import care as care_cli  # noqa: E402
 from jaring.cli import intel as intel_cli  # noqa: E402
 from jaring.cli import keys as keys_cli  # noqa: E402
+from jaring.cli import merl as merl_cli  # noqa: E402
 from jaring.cli import report as report_cli  # noqa: E402
 
 app.command("demo")(demo.demo)
@@ -248,6 +249,7 @@ app.add_typer(intel_cli.app, name="intel")
 app.add_typer(care_cli.app, name="care")
 app.add_typer(keys_cli.app, name="keys")
 app.command("report")(report_cli.report)
+app.add_typer(merl_cli.app, name="merl")
 
 
 def run() -> None:

@@ -96,6 +96,23 @@ PERMISSIONS: dict[str, Permission] = {
                    "overview:read"),
         Permission("overview.report", "Produce the PDF progress and digital-security reports",
                    "overview:read"),
+        Permission("merl.framework.view", "Browse the MERL results framework and scorecards",
+                   "merl:read"),
+        Permission("merl.framework.manage", "Edit indicators, disaggregations, targets and rules",
+                   "admin"),
+        Permission("merl.value.view", "See your country's MERL values, drafts included",
+                   "merl:read"),
+        Permission("merl.value.enter", "Enter and import MERL values for your country",
+                   "merl:write"),
+        Permission("merl.period.submit", "Submit your country's period for approval",
+                   "merl:write"),
+        Permission("merl.period.approve", "Approve (as national focal point) or unlock a period",
+                   "merl:write"),
+        Permission("merl.regional.review",
+                   "Accept or unlock approved periods for the regional secretariat", "merl:write"),
+        Permission("merl.learning.view", "Read the learning log", "merl:read"),
+        Permission("merl.learning.manage", "Write lessons and recommendations, update follow-up",
+                   "merl:write"),
     ]
 }
 
@@ -107,6 +124,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "care:read": "Read victim and survivor cases and care figures",
     "care:write": "Work on victim and survivor cases",
     "overview:read": "Read the regional overview's aggregate figures and reports",
+    "merl:read": "Read the MERL framework, values, scorecards and learning log",
+    "merl:write": "Enter, import, submit and approve MERL values",
 }
 
 _INTEL_ANALYST = {
@@ -148,6 +167,33 @@ _CASE_SUPERVISOR = {
     "care.export": Scope.COUNTRY,
 }
 
+_MERL_READ = {
+    "merl.framework.view": Scope.REGION,
+    "merl.learning.view": Scope.REGION,
+}
+
+_ME_OFFICER = {
+    **_MERL_READ,
+    "merl.value.view": Scope.COUNTRY,
+    "merl.value.enter": Scope.COUNTRY,
+    "merl.period.submit": Scope.COUNTRY,
+    "merl.learning.manage": Scope.COUNTRY,
+    # Care figures and the de-identified export, never the cases themselves.
+    "care.report.view": Scope.COUNTRY,
+    "care.export": Scope.COUNTRY,
+}
+
+# The regional secretariat's acceptance is held by M&E approvers at REGION scope;
+# jaring.merl.services also requires their organisation to be the secretariat, so a
+# national focal point cannot accept their own country's figures (decision 0021).
+_ME_APPROVER = {
+    **_MERL_READ,
+    "merl.value.view": Scope.COUNTRY,
+    "merl.period.approve": Scope.COUNTRY,
+    "merl.regional.review": Scope.REGION,
+    "merl.learning.manage": Scope.COUNTRY,
+}
+
 _EVERYONE = {
     "core.home": Scope.REGION,
     "reference.view": Scope.REGION,
@@ -167,18 +213,16 @@ GRANTS: dict[str, dict[str, Scope]] = {
         "intel.warninglist.view": Scope.REGION,
         "intel.warninglist.manage": Scope.REGION,
         "intel.indicator.review": Scope.REGION,
+        **_MERL_READ,
+        "merl.framework.manage": Scope.REGION,
     },
     Role.INTEL_ANALYST: {**_EVERYONE, **_INTEL_ANALYST},
     Role.CASEWORKER: {**_EVERYONE, **_CASEWORKER},
     Role.CASE_SUPERVISOR: {**_EVERYONE, **_CASE_SUPERVISOR},
-    Role.ME_OFFICER: dict(_EVERYONE),
-    Role.ME_APPROVER: dict(_EVERYONE),
-    Role.VIEWER: dict(_EVERYONE),
+    Role.ME_OFFICER: {**_EVERYONE, **_ME_OFFICER},
+    Role.ME_APPROVER: {**_EVERYONE, **_ME_APPROVER},
+    Role.VIEWER: {**_EVERYONE, **_MERL_READ},
 }
-
-# M&E officers read care figures and the de-identified export, never the cases.
-GRANTS[Role.ME_OFFICER] = {**GRANTS[Role.ME_OFFICER], "care.report.view": Scope.COUNTRY,
-                           "care.export": Scope.COUNTRY}
 
 
 def _check_declared(permission: str) -> None:
