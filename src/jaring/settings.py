@@ -129,8 +129,6 @@ CARE_RETENTION_DAYS = env_int("JARING_CARE_RETENTION_DAYS", 3650)
 
 # MERL open data: counts of people under the threshold are suppressed (with secondary
 # suppression), and published counts may be rounded to a base; 0 turns rounding off.
-MERL_DISCLOSURE_THRESHOLD = env_int("JARING_MERL_DISCLOSURE_THRESHOLD", 5)
-MERL_ROUNDING_BASE = env_int("JARING_MERL_ROUNDING_BASE", 0)
 # A period's values are on time when entered within this many days after it ends.
 MERL_REPORTING_GRACE_DAYS = env_int("JARING_MERL_REPORTING_GRACE_DAYS", 45)
 

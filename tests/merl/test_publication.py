@@ -2,8 +2,8 @@ import csv
 import io
 from xml.etree import ElementTree
 
+from jaring.core.disclosure import Policy
 from jaring.merl import sdmx
-from jaring.merl.disclosure import Policy
 from jaring.merl.periods import Period
 from jaring.merl.publication import public_values
 from tests.merl.factories import enter, officer, publish

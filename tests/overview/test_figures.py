@@ -94,7 +94,8 @@ def test_country_scope_and_partners(world, user_of):
 
 
 def _people(ctx, scope):
-    return {REGION: 12, "SG": 3, "TH": 0}.get(scope)
+    counts = {"SG": 3, "TH": 0, "MY": 9}
+    return sum(counts.values()) if scope == REGION else counts.get(scope, 0)
 
 
 PEOPLE = Figure("test.people", "People helped", "people", "test", "overview.view",
@@ -110,12 +111,15 @@ def test_a_registered_people_count_goes_through_disclosure_control(world, user_o
         region = _values(viewer)["test.people"]
         singapore = _values(viewer, "SG")["test.people"]
         thailand = _values(viewer, "TH")["test.people"]
-        on_map = figures.map_values(Context(viewer, Y2025), PEOPLE, ["SG", "TH"])
+        malaysia = _values(viewer, "MY")["test.people"]
+        on_map = figures.map_values(Context(viewer, Y2025), PEOPLE, ["SG", "TH", "MY"])
         notes = dashboard.build(viewer, Y2025).notes
     assert (region.text, region.suppressed) == ("12", False)
     assert (singapore.text, singapore.suppressed, singapore.change) == ("fewer than 5", True, "")
     assert thailand.text == "0"
-    assert on_map == {"SG": None, "TH": 0}
+    # Malaysia's 9 would give Singapore's 3 away (12 - 9 - 0): it is withheld too.
+    assert (malaysia.text, malaysia.suppressed) == ("withheld", True)
+    assert on_map == {"SG": None, "TH": 0, "MY": None}
     assert any("fewer than 5" in note for note in notes)
 
 

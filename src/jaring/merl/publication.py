@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jaring.core.disclosure import Policy, is_sensitive, protect_indicator, round_to_base
 from jaring.merl import disagg
-from jaring.merl.disclosure import Policy, is_sensitive, protect_indicator, round_to_base
 from jaring.merl.models import Indicator
 from jaring.merl.periods import Period
 from jaring.merl.values import (

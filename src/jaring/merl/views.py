@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jaring.core.decorators import AuthenticatedRequest, public, requires
+from jaring.core.disclosure import Policy
 from jaring.identity import policy
 from jaring.merl import charts, imports, services
-from jaring.merl.disclosure import Policy
 from jaring.merl.export import open_years, render_export
 from jaring.merl.forms import (
     DimensionForm,

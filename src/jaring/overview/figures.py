@@ -202,12 +202,41 @@ def _format(value: Number | None, unit: str) -> str:
     return f"{value:,}"
 
 
-def controlled(figure: Figure, value: Number | None) -> tuple[Number | None, bool, str]:
-    """(value to use, suppressed?, text) after disclosure control for people-counts."""
-    if figure.counts_people and value is not None:
-        result = disclosure.suppress(int(value))
-        return result.value, result.suppressed, str(result)
-    return value, False, _format(value, figure.unit)
+def people_table(ctx: Context, figure: Figure) -> dict[str, Number | None]:
+    """A people-count for every member state and the region, after primary and secondary
+    suppression (``None``: withheld).
+
+    Computed as one table whatever page asks, so that no page, report or map, nor any
+    combination of them, shows a set of counts from which a withheld one follows (the
+    region's total less the countries shown).
+    """
+    from jaring.reference.seed import MEMBER_STATE_CODES
+
+    def compute() -> dict[str, Number | None]:
+        values = {scope: figure.value(ctx, scope) for scope in [*MEMBER_STATE_CODES, REGION]}
+        cells = {(scope, ""): Decimal(value) for scope, value in values.items()
+                 if value is not None}
+        withheld = disclosure.protect_table(cells, disclosure.threshold(), total_row=REGION)
+        return {scope: None if (scope, "") in withheld else value
+                for scope, value in values.items()}
+
+    return ctx.memo(("disclosure", figure.key), compute)
+
+
+def controlled(ctx: Context, figure: Figure, scope: str) -> tuple[Number | None, bool, str]:
+    """(value to use, suppressed?, text) of a figure for a scope, after disclosure control
+    for people-counts."""
+    value = figure.value(ctx, scope)
+    if not figure.counts_people or value is None:
+        return value, False, _format(value, figure.unit)
+    table = people_table(ctx, figure)
+    published = table[scope] if scope in table else disclosure.suppress(int(value)).value
+    if published is not None:
+        return published, False, _format(published, figure.unit)
+    limit = disclosure.threshold()
+    # Below the threshold it says so; a count withheld only to protect another does not
+    # pretend to be small.
+    return None, True, f"fewer than {limit}" if value < limit else "withheld"
 
 
 def _change(now: Number | None, before: Number | None) -> tuple[str, str]:
@@ -222,10 +251,9 @@ def _change(now: Number | None, before: Number | None) -> tuple[str, str]:
 
 
 def show(ctx: Context, figure: Figure, scope: str) -> Shown:
-    value, suppressed, text = controlled(figure, figure.value(ctx, scope))
+    value, suppressed, text = controlled(ctx, figure, scope)
     previous_ctx = ctx.for_period(ctx.period.previous())
-    previous, previous_suppressed, previous_text = controlled(
-        figure, figure.value(previous_ctx, scope))
+    previous, previous_suppressed, previous_text = controlled(previous_ctx, figure, scope)
     # A suppressed count takes part in no comparison: the change could reveal it.
     change, direction = ("", "") if suppressed or previous_suppressed else _change(value,
                                                                                   previous)
@@ -242,6 +270,6 @@ def map_values(ctx: Context, figure: Figure, countries: list[str]) -> dict[str, 
     """Per-country values for the map, suppressed people-counts as None."""
     out: dict[str, Number | None] = {}
     for code in countries:
-        value, _, _ = controlled(figure, figure.value(ctx, code))
+        value, _, _ = controlled(ctx, figure, code)
         out[code] = value
     return out

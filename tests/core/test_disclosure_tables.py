@@ -6,7 +6,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaring.merl.disclosure import protect_indicator, protect_table, round_to_base
+from jaring.core.disclosure import protect_indicator, protect_table, round_to_base
 
 R, T = "XR", ""
 THRESHOLD = 5
