@@ -21,7 +21,14 @@ from django.utils import timezone
 from jaring.core.bulk import adapted_datetime, fetch, insert_rows, marks, update_rows
 from jaring.crypto.cipher import decrypt, encrypt, keyed_token
 from jaring.intel import alerts, linking
-from jaring.intel.models import FraudReport, Indicator, PendingLink, Sighting, WarninglistEntry
+from jaring.intel.models import (
+    FraudReport,
+    Indicator,
+    PendingCampaign,
+    PendingLink,
+    Sighting,
+    WarninglistEntry,
+)
 from jaring.intel.sharing import REGION_WIDE, stores_raw_value
 from jaring.intel.validation import ReportInput
 from jaring.reference.services import RateTable
@@ -376,20 +383,31 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
         resplit |= refresh_indicators(recount)
     # Campaigns whose figures may be stale: split ones, and those holding a report
     # that changed. They are recounted before linking adds to their figures.
-    stale = linking.resplit(resplit) if resplit else set()
+    stale: set[int] = set()
     for start in range(0, len(updated), linking.CHUNK):
         stale.update(FraudReport.objects.filter(
             pk__in=updated[start:start + linking.CHUNK], campaign__isnull=False,
         ).values_list("campaign_id", flat=True))
-    linking.refresh_stats(stale)
     if defer_linking:
         insert_rows(PendingLink, ["report"], [(pk,) for pk in sorted(set(report_ids))],
                     ignore_conflicts=True)
-        return IngestResult(created=created, updated=updated, campaigns=stale)
+        _queue_campaigns(resplit, stale)
+        return IngestResult(created=created, updated=updated)
+    split = linking.resplit(resplit) if resplit else set()
+    linking.refresh_stats(stale | split)
     grown = linking.link(sorted(set(report_ids)))
-    changed = stale | grown
-    alerted = alerts.raise_for(grown, today=timezone.localdate())
+    changed = stale | split | grown
+    # The pieces of a split campaign are campaigns of their own: alerted as such.
+    alerted = alerts.raise_for(split | grown, today=timezone.localdate())
     return IngestResult(created=created, updated=updated, campaigns=changed, alerts=alerted)
+
+
+def _queue_campaigns(may_split: set[int], stale: set[int]) -> None:
+    rows = [(pk, pk in may_split) for pk in sorted(may_split | stale)]
+    insert_rows(PendingCampaign, ["campaign", "may_split"], rows, ignore_conflicts=True)
+    # Already queued as merely stale, and now it may split too.
+    update_rows(PendingCampaign, ["may_split"],
+                [(True, pk) for pk, split in rows if split])
 
 
 LINK_CHUNK = 50_000
@@ -397,12 +415,20 @@ LINK_CHUNK = 50_000
 
 @transaction.atomic
 def link_pending() -> IngestResult:
-    """Link every queued report into campaigns and alert, as :func:`ingest` would have."""
+    """Recompute the queued campaigns, link every queued report into campaigns and
+    alert, as :func:`ingest` would have done batch by batch."""
     linking.lock()
+    queued = dict(PendingCampaign.objects.values_list("campaign_id", "may_split"))
+    stale = {pk for pk, may_split in queued.items() if not may_split}
+    split = linking.resplit({pk for pk, may_split in queued.items() if may_split})
+    linking.refresh_stats(stale | split)
     pending = list(PendingLink.objects.order_by("report_id").values_list("report_id", flat=True))
-    result = IngestResult()
+    grown: set[int] = set()
     for start in range(0, len(pending), LINK_CHUNK):
-        result.campaigns |= linking.link(pending[start:start + LINK_CHUNK])
-    result.alerts = alerts.raise_for(result.campaigns, today=timezone.localdate())
-    PendingLink.objects.all().delete()  # the lock kept anyone from queueing meanwhile
+        grown |= linking.link(pending[start:start + LINK_CHUNK])
+    result = IngestResult(campaigns=stale | split | grown)
+    result.alerts = alerts.raise_for(split | grown, today=timezone.localdate())
+    # The lock kept anyone from queueing meanwhile.
+    PendingLink.objects.all().delete()
+    PendingCampaign.objects.all().delete()
     return result

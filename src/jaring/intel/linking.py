@@ -26,6 +26,7 @@ from jaring.intel.models import (
     FeedSequence,
     FraudReport,
     Indicator,
+    PendingCampaign,
     PendingLink,
     Sighting,
 )
@@ -393,7 +394,9 @@ def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
     retired = Campaign.objects.filter(status=Campaign.Status.ACTIVE).exclude(pk__in=live)
     retired.update(status=Campaign.Status.DISSOLVED, merged_into=None, report_count=0)
     refresh_stats(live)
-    PendingLink.objects.all().delete()  # every report is linked now
+    # Every report is linked now and every campaign recomputed.
+    PendingLink.objects.all().delete()
+    PendingCampaign.objects.all().delete()
     return live
 
 

@@ -307,6 +307,21 @@ class PendingLink(models.Model):
         return f"report {self.report_id} waiting to be linked"
 
 
+class PendingCampaign(models.Model):
+    """A campaign a bulk import changed without recomputing it yet: its figures are
+    stale (a report in it was resubmitted), or it may have to split (an indicator in
+    it went over the fan-out cap, or a report dropped one). Queued, like
+    :class:`PendingLink`, until the import's next linking pass: a campaign of many
+    thousands of reports is then re-split once per pass, not once per batch."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True,
+                                    related_name="+")
+    may_split = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id} waiting to be recomputed"
+
+
 class ImportRejection(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
     line = models.BigIntegerField()
