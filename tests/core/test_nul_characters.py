@@ -12,22 +12,24 @@ pytestmark = pytest.mark.django_db
 def test_query_string_with_nul_is_refused_on_the_api(client):
     response = client.get("/api/v1/reference/rates", {"currency": "SGD\x00"})
     assert response.status_code == 400
-    assert response.json() == {"detail": "the query string contains a NUL character"}
+    assert response.json() == {"detail": "query parameter 'currency' contains a NUL character"}
 
 
 def test_json_body_with_nul_is_refused(client):
     user = make_user("intel_analyst", "SG")
     client.force_login(user)
-    response = client.post("/api/v1/intel/reports", json.dumps({"reference": "A\u0000B"}),
+    body = {"reference": "A", "indicators": [{"kind": "phone", "value": "1\u00002"}]}
+    response = client.post("/api/v1/intel/reports", json.dumps(body),
                            content_type="application/json")
     assert response.status_code == 400
-    assert "request body" in response.json()["detail"]
+    assert response.json()["detail"] == (
+        "field 'indicators[0].value' contains a NUL character")
 
 
 def test_form_field_with_nul_is_refused(client):
     response = client.post("/account/login", {"username": "a\x00b", "password": "x"})
     assert response.status_code == 400
-    assert b"a form field contains a NUL character" in response.content
+    assert b"form field 'username' contains a NUL character" in response.content
 
 
 def test_ordinary_requests_pass(client):

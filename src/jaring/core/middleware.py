@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -60,18 +62,45 @@ class NulCharacterMiddleware:
     def _nul_in(request) -> str:
         if "\x00" in request.path:
             return "the address"
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-                "QUERY_STRING", ""):
-            return "the query string"
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
+            field = next((name for name, values in request.GET.lists()
+                          if "\x00" in name or any("\x00" in v for v in values)), "")
+            return f"query parameter {field!r}" if field else "the query string"
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("application/json"):
             body = request.body
             if b"\x00" in body or b"\\u0000" in body:
-                return "the request body"
+                try:
+                    field = _json_path_with_nul(json.loads(body))
+                except ValueError:
+                    field = ""
+                return f"field {field!r}" if field else "the request body"
         elif (request.method == "POST"
               and content_type.startswith(("application/x-www-form-urlencoded",
-                                           "multipart/form-data"))
-              # Uploaded files are in request.FILES and may be binary; fields may not.
-              and any("\x00" in value for _, values in request.POST.lists() for value in values)):
-            return "a form field"
+                                           "multipart/form-data"))):
+            # Uploaded files are in request.FILES and may be binary; fields may not.
+            for name, values in request.POST.lists():
+                if any("\x00" in value for value in values):
+                    return f"form field {name!r}"
         return ""
+
+
+def _json_path_with_nul(value: object, path: str = "") -> str:
+    """The path (``indicators[0].value``) of the first text holding a NUL, or ""."""
+    if isinstance(value, str):
+        return path or "(the body)" if "\x00" in value else ""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return here
+            found = _json_path_with_nul(item, here)
+            if found:
+                return found
+    if isinstance(value, list):
+        for position, item in enumerate(value):
+            found = _json_path_with_nul(item, f"{path}[{position}]")
+            if found:
+                return found
+    return ""
