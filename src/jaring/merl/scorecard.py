@@ -89,10 +89,10 @@ def scorecards(areas: list[str], year: int, indicators: list[Indicator] | None =
     indicators = indicators if indicators is not None else list(indicator_queryset())
     if not indicators:
         return {area: [] for area in areas}
-    countries = [a for a in areas if a != REGION]
-    if REGION in areas:
-        countries = members if members is not None else list(
-            Country.objects.filter(is_member_state=True).values_list("code", flat=True))
+    if members is None:
+        members = list(Country.objects.filter(is_member_state=True)
+                       .values_list("code", flat=True))
+    countries = members if REGION in areas else [a for a in areas if a != REGION]
     period = Period(year, 1, "year")
     req = Request(tuple(countries), period, period, "year")
     table = country_table(indicators, req)
