@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jaring.care.models import Referral, Screening, ServiceDelivery, Transfer
 from jaring.care.services import workflow
@@ -194,3 +196,27 @@ def test_a_referral_on_the_fifteenth_day_is_late(framework, team):
     table = _table(["VA.C_REFERRED_14D"], "2025-01", "2025-01", "month")
     assert round(table[("VA.C_REFERRED_14D", "SG", "2025-01", "")], 4) == round(
         Decimal(100) / 3, 4)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=364), max_size=4), min_size=1,
+                max_size=4),
+       st.sampled_from(["month", "quarter", "semester", "year"]))
+def test_people_assisted_match_a_count_by_hand_for_any_period(framework, team, days, frequency):
+    ServiceDelivery.objects.all().delete()
+    start = D(2025, 1, 1)
+    expected: dict[str, set[int]] = {}
+    for offsets in days:
+        case = _victim(team, start, services=[
+            ("shelter", start + datetime.timedelta(days=d)) for d in offsets])
+        for d in offsets:
+            period = str(Period.parse((start + datetime.timedelta(days=d)).strftime("%Y-%m"))
+                         .in_frequency(frequency))
+            expected.setdefault(period, set()).add(case.pk)
+    first = Period.parse("2025-01").in_frequency(frequency)
+    last = Period.parse("2025-12").in_frequency(frequency)
+    table = _table(["VA.C_ASSISTED"], str(first), str(last), frequency, countries=("SG",))
+    got = {cell[2]: value for cell, value in table.items()
+           if cell[1] == "SG" and cell[3] == ""}
+    assert got == {period: len(cases) for period, cases in expected.items()}

@@ -44,7 +44,7 @@ from django.db.models import (
 )
 
 from jaring.merl import disagg
-from jaring.merl.computed import Query, Row, bucketed, computed, dimension_key
+from jaring.merl.computed import Query, Row, bucketed, computed, dimension_key, month_buckets
 from jaring.merl.periods import Period
 
 REFERRAL_DAYS = 14
@@ -157,16 +157,26 @@ def referred_within_14_days_share(q: Query) -> Iterator[Row]:
     referred = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
                 | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
                                                         delivered_on__lte=day_deadline)))
+    # Grouped by the identification day, not by a CASE over the periods: the day is a
+    # subquery, and a CASE would evaluate it once per period tested. Each person has
+    # one identification day, so people and people referred add up over days.
     rows = (_identified_cases(q.countries)
             .filter(identified_on__gte=q.start, identified_on__lte=q.end)
-            .annotate(period=_period_of("identified_on", q.periods))
-            .values("country_id", "period")
+            .values("country_id", "identified_on")
             .annotate(people=Count("id"), referred=Count("id", filter=Q(referred)))
             .order_by())
+    buckets = month_buckets(q.periods)
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
-        if r["period"] and r["people"]:
-            yield (r["country_id"], r["period"], disagg.TOTAL,
-                   Decimal(r["referred"]) * 100 / Decimal(r["people"]))
+        day = r["identified_on"]
+        period = buckets.get(f"{day.year}-{day.month:02d}")
+        if period is not None:
+            cell = totals[(r["country_id"], period)]
+            cell[0] += r["people"]
+            cell[1] += r["referred"]
+    for (country, period), (people, referred) in totals.items():
+        if people:
+            yield country, period, disagg.TOTAL, Decimal(referred) * 100 / Decimal(people)
 
 
 @computed("care.median_days_screening_to_repatriation")
@@ -182,11 +192,12 @@ def median_days_screening_to_repatriation(q: Query) -> Iterator[Row]:
     rows = (_identified_cases(q.countries)
             .annotate(repatriated_on=Subquery(first_repatriation, output_field=DateField()))
             .filter(repatriated_on__gte=q.start, repatriated_on__lte=q.end)
-            .annotate(period=_period_of("repatriated_on", q.periods))
-            .values_list("country_id", "period", "identified_on", "repatriated_on"))
+            .values_list("country_id", "identified_on", "repatriated_on"))
+    buckets = month_buckets(q.periods)
     days: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for country, period, identified_on, repatriated_on in rows:
-        if period:
+    for country, identified_on, repatriated_on in rows:
+        period = buckets.get(f"{repatriated_on.year}-{repatriated_on.month:02d}")
+        if period is not None:
             days[(country, period)].append((repatriated_on - identified_on).days)
     for (country, period), values in days.items():
         yield country, period, disagg.TOTAL, Decimal(str(statistics.median(values)))
