@@ -154,16 +154,16 @@ def referred_within_14_days_share(q: Query) -> Iterator[Row]:
     day_deadline = ExpressionWrapper(OuterRef("identified_on")
                                      + datetime.timedelta(days=REFERRAL_DAYS),
                                      output_field=DateField())
-    referred = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
-                | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
-                                                        delivered_on__lte=day_deadline)))
+    in_time = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
+               | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
+                                                       delivered_on__lte=day_deadline)))
     # Grouped by the identification day, not by a CASE over the periods: the day is a
     # subquery, and a CASE would evaluate it once per period tested. Each person has
     # one identification day, so people and people referred add up over days.
     rows = (_identified_cases(q.countries)
             .filter(identified_on__gte=q.start, identified_on__lte=q.end)
             .values("country_id", "identified_on")
-            .annotate(people=Count("id"), referred=Count("id", filter=Q(referred)))
+            .annotate(people=Count("id"), referred=Count("id", filter=Q(in_time)))
             .order_by())
     buckets = month_buckets(q.periods)
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
