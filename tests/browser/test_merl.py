@@ -47,3 +47,20 @@ def test_scorecard_and_entry_grid_fit_a_phone(merl_data, new_page, console_error
     page.get_by_role("button", name="Save").click()
     assert page.get_by_role("status").first.inner_text().startswith("Saved: 1 new")
     assert console_errors == []
+
+
+def test_country_profile_scorecard_panel_fits_a_phone(merl_data, new_page, console_errors,
+                                                       tmp_path):
+    from tests.merl.factories import publish
+
+    publish("TH", "2025", ("CY.LEGAL", "TH", "2025", "3.5"))
+    page = new_page(PHONE)
+    _sign_in(page, make_user(Role.VIEWER, "TH"))
+    page.goto("/overview/countries/TH/?period=2025")
+    panel = page.get_by_role("region", name="Results framework scorecard")
+    assert panel.is_visible()
+    assert panel.get_by_role("cell", name="CY.LEGAL Legal measures score").is_visible()
+    assert page.locator('[data-figure="merl.on_track"]').count() == 1
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(tmp_path / "country-scorecard-phone.png"), full_page=True)
+    assert console_errors == []

@@ -77,27 +77,44 @@ def status_of(indicator: Indicator, value: Decimal | None, baseline: Decimal | N
 
 def scorecard(area: str, year: int, indicators: list[Indicator] | None = None) -> list[ScoreRow]:
     """Rows for a member state or the region (``XR``) in one year, published figures only."""
+    return scorecards([area], year, indicators)[area]
+
+
+def scorecards(areas: list[str], year: int, indicators: list[Indicator] | None = None, *,
+               members: list[str] | None = None) -> dict[str, list[ScoreRow]]:
+    """Rows for several areas at once, from one evaluation of the values and one read of
+    the targets: the regional overview colours eleven countries and the region.
+
+    ``members``: the member states' codes, when the caller has them already."""
     indicators = indicators if indicators is not None else list(indicator_queryset())
-    countries = tuple(Country.objects.filter(is_member_state=True).values_list("code", flat=True))
+    if not indicators:
+        return {area: [] for area in areas}
+    if members is None:
+        members = list(Country.objects.filter(is_member_state=True)
+                       .values_list("code", flat=True))
+    countries = members if REGION in areas else [a for a in areas if a != REGION]
     period = Period(year, 1, "year")
-    req = Request(countries if area == REGION else (area,), period, period, "year")
+    req = Request(tuple(countries), period, period, "year")
     table = country_table(indicators, req)
-    if area == REGION:
+    if REGION in areas:
         table = with_region(indicators, table, "year")
     points: dict[tuple[int, str | None], dict[tuple[int, str], Decimal]] = {}
     for target in TargetValue.objects.filter(
-            indicator__in=indicators, country_id__in=[area] if area != REGION else []) \
+            indicator__in=indicators, country_id__in=[a for a in areas if a != REGION]) \
             | TargetValue.objects.filter(indicator__in=indicators, country__isnull=True):
         points.setdefault((target.indicator_id, target.country_id), {})[
             (target.year, target.kind)] = target.value
-    rows = []
+    result: dict[str, list[ScoreRow]] = {}
     goal: Decimal | None
-    for indicator in indicators:
-        value = table.get((indicator.code, area, str(period), ""))
-        own = points.get((indicator.pk, None if area == REGION else area), {})
-        baseline, goal = _line(own, year)
-        if goal is None and area != REGION and indicator.unit in RELATIVE_UNITS:
-            baseline, goal = _line(points.get((indicator.pk, None), {}), year)
-        progress, status = status_of(indicator, value, baseline, goal)
-        rows.append(ScoreRow(indicator, value, baseline, goal, progress, status))
-    return rows
+    for area in areas:
+        rows = []
+        for indicator in indicators:
+            value = table.get((indicator.code, area, str(period), ""))
+            own = points.get((indicator.pk, None if area == REGION else area), {})
+            baseline, goal = _line(own, year)
+            if goal is None and area != REGION and indicator.unit in RELATIVE_UNITS:
+                baseline, goal = _line(points.get((indicator.pk, None), {}), year)
+            progress, status = status_of(indicator, value, baseline, goal)
+            rows.append(ScoreRow(indicator, value, baseline, goal, progress, status))
+        result[area] = rows
+    return result
