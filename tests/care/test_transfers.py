@@ -10,7 +10,7 @@ from django.http import Http404
 
 from jaring.audit.models import AuditEvent
 from jaring.care import package
-from jaring.care.models import CaseState, ConsentPurpose, Transfer
+from jaring.care.models import CaseState, ConsentPurpose, Person, PersonToken, Transfer
 from jaring.care.personal import unseal
 from jaring.care.queries import open_case
 from jaring.care.services import transfers, workflow
@@ -35,6 +35,8 @@ def sent():
 
 def test_accepting_moves_ownership_and_carries_only_consented_fields(sent):
     thai, case, receiver, transfer = sent
+    before = unseal("TH", case.person.data_enc)
+    assert before.contact and before.documents
     transfers.answer_transfer(receiver, transfer, accept=True)
     transfer.refresh_from_db()
     received = transfer.received_case
@@ -48,7 +50,11 @@ def test_accepting_moves_ownership_and_carries_only_consented_fields(sent):
     assert received.events.filter(origin_country="TH", action="case.screen").exists()
     case.refresh_from_db()
     assert case.state == CaseState.TRANSFERRED and case.is_read_only
-    # The sending side still opens its read-only summary; the new owner opens theirs.
+    # The sending side keeps a read-only summary: the names, nothing to trace them by.
+    kept = unseal("TH", Person.objects.get(case=case).data_enc)
+    assert kept.full_name == before.full_name
+    assert (kept.contact, kept.documents, kept.date_of_birth, kept.aliases) == ("", [], "", [])
+    assert not PersonToken.objects.filter(person__case=case, kind="document").exists()
     assert open_case(thai, case.pk).case.is_read_only
     assert open_case(receiver, received.pk).person.full_name == original.full_name
     with pytest.raises(ValidationError, match="read-only"):

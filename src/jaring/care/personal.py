@@ -82,6 +82,12 @@ class PersonalData:
                 setattr(kept, name, getattr(self, name))
         return kept
 
+    def summary(self) -> PersonalData:
+        """What the sending side keeps once another country took the case over: the
+        names, so its staff can still tell whom they handed on (and be found by name),
+        and nothing that would let them contact or trace the person."""
+        return self.only(["names"])
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -179,6 +179,9 @@ def _answer_transfer(user: Any, transfer: Transfer, *, accept: bool, reason: str
         transfer.state = Transfer.State.ACCEPTED
         sending.state = CaseState.TRANSFERRED
         touch(sending, "state")
+        # The case is the receiving side's now; the sender keeps a read-only summary.
+        kept = sending.person
+        store_person(kept, unseal(sending.country_id, kept.data_enc).summary())
         log(received, user, "transfer.accept", {"transfer": transfer.pk,
                                                 "from": transfer.from_country_id})
     else:
