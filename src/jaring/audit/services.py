@@ -22,6 +22,10 @@ def _describe(target: Any) -> tuple[str, str, str]:
         country = target.policy_country() or ""
     else:
         country = getattr(target, "country_id", None) or ""
+    # A refused request may name a "country" straight from its URL: only a real code
+    # is recorded as the event's country (the column holds two letters).
+    if not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+        country = ""
     return object_type, str(target.pk), country
 
 
