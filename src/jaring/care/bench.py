@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from jaring.bench.harness import BenchContext, BenchError, Figure, benchmark, percentile
@@ -31,8 +32,14 @@ WEIGHTS = {"TH": 30, "PH": 12, "ID": 12, "MY": 10, "VN": 10, "KH": 8, "SG": 6, "
            "LA": 3, "BN": 1, "TL": 2}
 
 
-def _seed(total: int, rng: random.Random, ctx: BenchContext) -> tuple[Any, list[str]]:
-    """Bulk-insert ``total`` cases; return the supervisor to request as and some names."""
+def _seed(total: int, rng: random.Random, ctx: BenchContext, days: int = 1500,
+          with_batch: Callable[[list[Any]], None] | None = None) -> tuple[Any, list[str]]:
+    """Bulk-insert ``total`` cases registered over the last ``days`` days; return the
+    supervisor to request as and some names.
+
+    ``with_batch`` is called with each batch of stored cases, in the same transaction,
+    so a caller can add related rows without a second pass over 200,000 cases.
+    """
     from django.db import transaction
 
     from jaring.care.models import Case, CaseState, CaseType, Person, PersonToken, RiskLevel
@@ -79,7 +86,7 @@ def _seed(total: int, rng: random.Random, ctx: BenchContext) -> tuple[Any, list[
                 organisation_id=owner.organisation_id, owner=owner,
                 case_type=rng.choice(CaseType.values), state=rng.choice(states),
                 risk_level=rng.choice(RiskLevel.values),
-                registered_on=today - datetime.timedelta(days=rng.randint(0, 1500))))
+                registered_on=today - datetime.timedelta(days=rng.randint(0, days))))
             people.append((data, "female" if who.gender == "female" else "male", country,
                            (today - born).days // 365))
         with transaction.atomic():
@@ -94,9 +101,101 @@ def _seed(total: int, rng: random.Random, ctx: BenchContext) -> tuple[Any, list[
                 [PersonToken(person=p, kind=kind, token=token)
                  for p, (data, *_) in zip(persons, people, strict=True)
                  for kind, token in tokens(data)], batch_size=2000)
+            if with_batch is not None:
+                with_batch(cases)
         done += size
     ctx.notes.append(f"seeded {total:,} cases, {counters['TH']:,} in Thailand")
     return supervisor, names
+
+
+class Assistance:
+    """Adds the rows the care MERL indicators count to cases seeded by ``_seed``.
+
+    Proportions are a plausible caseload, not data: most cases are screened within
+    ten days of registration (three in four screenings find a presumed victim), most
+    receive services over the following months, some are referred, and some presumed
+    victims are repatriated. Nothing is dated after today.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        from jaring.care.models import ServiceProvider
+
+        self.rng = rng
+        self.today = datetime.date.today()
+        self.providers = {}
+        for country in WEIGHTS:
+            self.providers[country], _ = ServiceProvider.objects.get_or_create(
+                country_id=country, name=f"Bench assistance provider ({country})",
+                defaults={"services": _service_types()})
+        self.counts = dict.fromkeys(("screenings", "deliveries", "repatriations",
+                                     "referrals"), 0)
+
+    def __call__(self, cases: list[Any]) -> None:
+        from django.utils import timezone
+
+        from jaring.care.models import (
+            CasePlan,
+            Referral,
+            Screening,
+            ServiceDelivery,
+            ServiceType,
+        )
+
+        rng, today = self.rng, self.today
+        results = [Screening.Result.PRESUMED_VICTIM, Screening.Result.FURTHER_ASSESSMENT,
+                   Screening.Result.NOT_VICTIM]
+        ordinary = [t for t in _service_types() if t != ServiceType.REPATRIATION]
+        screenings, plans, planned = [], [], []
+        referrals = []
+        for case in cases:
+            if rng.random() >= 0.9:
+                continue
+            screened = min(today, case.registered_on + datetime.timedelta(rng.randint(0, 10)))
+            result = rng.choices(results, (75, 15, 10))[0]
+            screenings.append(Screening(case=case, result=result, screened_on=screened,
+                                        screened_by_id=case.owner_id))
+            if rng.random() < 0.35:
+                sent = screened + datetime.timedelta(rng.randint(0, 30))
+                if sent <= today:
+                    referrals.append(Referral(
+                        case=case, provider=self.providers[case.country_id],
+                        service_type=rng.choice(ordinary), sent_by_id=case.owner_id,
+                        sent_at=timezone.make_aware(datetime.datetime.combine(
+                            sent, datetime.time(10)))))
+            if rng.random() < 0.85:
+                dates = sorted(screened + datetime.timedelta(rng.randint(0, 120))
+                               for _ in range(rng.randint(1, 4)))
+                services = [(rng.choice(ordinary), day) for day in dates if day <= today]
+                if result == Screening.Result.PRESUMED_VICTIM and rng.random() < 0.2:
+                    day = screened + datetime.timedelta(rng.randint(10, 200))
+                    if day <= today:
+                        services.append((ServiceType.REPATRIATION, day))
+                if services:
+                    plans.append(CasePlan(
+                        case=case, version=1, proposed_by_id=case.owner_id,
+                        goals=[{"service_type": t, "goal": ""}
+                               for t in dict.fromkeys(t for t, _ in services)]))
+                    planned.append(services)
+        Screening.objects.bulk_create(screenings, batch_size=1000)
+        Referral.objects.bulk_create(referrals, batch_size=1000)
+        CasePlan.objects.bulk_create(plans, batch_size=1000)
+        deliveries = [ServiceDelivery(case_id=plan.case_id, plan=plan, service_type=kind,
+                                      delivered_on=day, recorded_by_id=plan.proposed_by_id,
+                                      provider=self.providers[plan.case.country_id])
+                      for plan, services in zip(plans, planned, strict=True)
+                      for kind, day in services]
+        ServiceDelivery.objects.bulk_create(deliveries, batch_size=1000)
+        self.counts["screenings"] += len(screenings)
+        self.counts["referrals"] += len(referrals)
+        self.counts["deliveries"] += len(deliveries)
+        self.counts["repatriations"] += sum(d.service_type == ServiceType.REPATRIATION
+                                            for d in deliveries)
+
+
+def _service_types() -> list[str]:
+    from jaring.care.models import ServiceType
+
+    return list(ServiceType.values)
 
 
 def _client(user: Any):
