@@ -105,6 +105,12 @@ def marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
+def fetched_date(value: Any) -> datetime.date | None:
+    """A date column as a raw query returns it: a date, or ISO text where the driver
+    leaves it as text (cheaper than a model field's ``to_python`` on hot paths)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
     """Rows of a raw query. For the hot paths of bulk work, where building the same
     query through the ORM for every chunk of ids costs more than running it."""

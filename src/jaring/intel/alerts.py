@@ -6,10 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import DateField
 from django.utils import timezone
 
-from jaring.core.bulk import fetch, insert_rows, marks, update_rows
+from jaring.core.bulk import fetch, fetched_date, insert_rows, marks, update_rows
 from jaring.intel.linking import CAMPAIGN, CHUNK, chunks, money
 from jaring.intel.models import Alert, Campaign, FeedSequence
 
@@ -53,12 +52,11 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
     wanted = [(c, country) for c in campaigns for country in c[2].split(",")]
     sequences = iter(next_sequences(len(wanted)))
     now = timezone.now()
-    day = DateField()
     new: list[tuple] = []
     refreshed: list[tuple] = []
     for (pk, count, countries, loss, first, last), country in wanted:
-        facts = (next(sequences), count, countries, money(loss), day.to_python(first),
-                 day.to_python(last), now)
+        facts = (next(sequences), count, countries, money(loss), fetched_date(first),
+                 fetched_date(last), now)
         alert = existing.get((pk, country))
         if alert is None:
             new.append((pk, country, today, Alert.State.NEW, now, *facts))

@@ -11,14 +11,21 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from jaring.core.bulk import adapted_datetime, fetch, insert_rows, marks, update_rows
+from jaring.core.bulk import (
+    adapted_datetime,
+    fetch,
+    fetched_date,
+    insert_rows,
+    marks,
+    update_rows,
+)
 from jaring.crypto.cipher import decrypt, encrypt, keyed_token
 from jaring.intel import alerts, linking
 from jaring.intel.models import (
@@ -155,11 +162,6 @@ class _IndicatorRow:
     last_seen: datetime.date | None
 
 
-def _day(value: Any) -> datetime.date | None:
-    """A date column as fetched raw: a date on PostgreSQL, ISO text on SQLite."""
-    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
     for start in range(0, len(tokens), linking.CHUNK):
         chunk = tokens[start:start + linking.CHUNK]
@@ -167,7 +169,8 @@ def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> No
             "SELECT token, id, value, status, report_count, first_seen, last_seen "  # noqa: S608
             f"FROM {linking.INDICATOR} WHERE token IN ({marks(len(chunk))})", chunk,
         ):
-            found[token] = _IndicatorRow(pk, value, status, count, _day(first), _day(last))
+            found[token] = _IndicatorRow(pk, value, status, count, fetched_date(first),
+                                         fetched_date(last))
 
 
 def _indicator_rows(reports: list[SealedReport]) -> dict[str, _IndicatorRow]:

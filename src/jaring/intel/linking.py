@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import DateField
 from django.utils import timezone
 
-from jaring.core.bulk import fetch, insert_rows, marks, update_rows
+from jaring.core.bulk import fetch, fetched_date, insert_rows, marks, update_rows
 from jaring.intel.models import (
     Campaign,
     FeedSequence,
@@ -175,7 +174,6 @@ def link(report_ids: Iterable[int]) -> set[int]:
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
     facts: dict[int, tuple] = {}  # a loose report's own figures
-    day = DateField()
     for batch in chunks(sorted(involved)):
         rows = fetch(
             "SELECT r.id, r.campaign_id, c.anchor_report_id, r.country_id, "  # noqa: S608
@@ -188,7 +186,7 @@ def link(report_ids: Iterable[int]) -> set[int]:
             if campaign_id:
                 campaign_of_anchor[anchor] = campaign_id
             else:
-                reported = day.to_python(reported)
+                reported = fetched_date(reported)
                 facts[pk] = (1, loss, reported, reported, [country])
 
     uf = UnionFind()
@@ -230,7 +228,6 @@ def _grow(components: dict[int, list[int]], targets: dict[int, int],
     """Write each linked component's figures: its campaigns' stored ones plus its loose
     reports' own."""
     stored: dict[int, tuple] = {}
-    day = DateField()
     existing = sorted(set(campaign_of_anchor.values()))
     for batch in chunks(existing):
         for pk, *row in fetch(
@@ -238,7 +235,7 @@ def _grow(components: dict[int, list[int]], targets: dict[int, int],
             f"countries FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))})", batch,
         ):
             count, loss, first, last, countries = row
-            stored[pk] = (count, loss, day.to_python(first), day.to_python(last),
+            stored[pk] = (count, loss, fetched_date(first), fetched_date(last),
                           [c for c in countries.split(",") if c])
     now = timezone.now()
     rows = []
@@ -409,7 +406,6 @@ def refresh_stats(campaign_ids: Iterable[int]) -> None:
     """Recount size, countries, losses and dates of these campaigns."""
     ids = sorted(set(campaign_ids))
     now = timezone.now()
-    day = DateField()
     for batch in chunks(ids):
         where = f"campaign_id IN ({marks(len(batch))})"
         stats = {
@@ -430,7 +426,7 @@ def refresh_stats(campaign_ids: Iterable[int]) -> None:
         rows = []
         for (pk,) in active:
             n, loss, first, last = stats.get(pk, (0, None, None, None))
-            rows.append((n, money(loss), day.to_python(first), day.to_python(last),
+            rows.append((n, money(loss), fetched_date(first), fetched_date(last),
                          ",".join(sorted(countries.get(pk, ()))), now, pk))
         update_rows(Campaign, ["report_count", "total_loss_usd", "first_seen", "last_seen",
                                "countries", "updated_at"], rows)
