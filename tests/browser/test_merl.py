@@ -35,7 +35,7 @@ def test_scorecard_and_entry_grid_fit_a_phone(merl_data, new_page, console_error
     assert page.get_by_role("heading", name="Scorecard · TH · 2025").is_visible()
     assert page.locator(".status-on_track").first.is_visible()  # 85% referred, target 74
     # The three charts draw one after another: wait for all of them, not the first.
-    page.wait_for_function("document.querySelectorAll('.chart svg').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('.chart svg').length === 3")
     assert page.evaluate(NO_OVERFLOW)
     page.screenshot(path=str(tmp_path / "scorecard-phone.png"), full_page=True)
     for path in ("/merl/entry/TH/2025-Q2/", "/merl/", "/merl/approvals/", "/merl/learning/",
