@@ -26,6 +26,8 @@ def test_caseworker_screens_a_case_on_a_phone(seeded, new_page, console_errors, 
     assert page.get_by_text("Nguyen Thi Hoa").is_visible()
     for tab in ("Screening", "Plan", "Referrals", "Consent", "History", "Person"):
         page.get_by_role("link", name=tab, exact=True).click()
+        # Each tab is its own page (?tab=...): measure it once it has loaded.
+        page.wait_for_url(f"**/care/{case.pk}/?tab={tab.lower()}")
         assert page.evaluate(NO_OVERFLOW), tab
     page.get_by_role("link", name="Screening", exact=True).click()
     page.get_by_label("Deception", exact=True).check()
