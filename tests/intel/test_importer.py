@@ -51,10 +51,25 @@ def state():
                             Sighting.objects.values_list("report_id", "indicator__token",
                                                          "role")),
         "campaigns": sorted((ref[a], sorted(m)) for a, m in campaigns.items()),
+        "indicators": sorted(Indicator.objects.values_list(
+            "token", "report_count", "first_seen", "last_seen", "status")),
         "alerts": sorted((ref[a], c) for a, c in Alert.objects.values_list(
             "campaign__anchor_report_id", "country_id")
             if a in ref and Alert.objects.filter(campaign__anchor_report_id=a).exists()),
     }
+
+
+def counted_from_sightings():
+    """Each indicator's figures recomputed from its sightings, beside the stored ones."""
+    from django.db.models import Count, Max, Min
+
+    stats = {row["indicator_id"]: (row["n"], row["first"], row["last"]) for row in
+             Sighting.objects.values("indicator_id").annotate(
+                 n=Count("report_id", distinct=True), first=Min("report__reported_on"),
+                 last=Max("report__reported_on"))}
+    stored = {pk: (n, first, last) for pk, n, first, last in Indicator.objects.values_list(
+        "pk", "report_count", "first_seen", "last_seen")}
+    return stored, {pk: stats.get(pk, (0, None, None)) for pk in stored}
 
 
 def wipe():
@@ -169,8 +184,12 @@ def test_a_rebuild_links_what_a_killed_import_left_queued(db, tmp_path, centres)
         run_import(path, batch_size=100, progress=kill_at_the_end)
     assert FraudReport.objects.count() == 300 and PendingLink.objects.count() == 300
     assert not FraudReport.objects.filter(campaign__isnull=False).exists()
+    stored, recounted = counted_from_sightings()
+    assert stored != recounted  # the killed import had not counted its last pass yet
     rebuild_campaigns()
     assert PendingLink.objects.count() == 0
+    stored, recounted = counted_from_sightings()
+    assert stored == recounted
     assert FraudReport.objects.filter(campaign__isnull=False).exists()
     run_import(path, batch_size=100)
     assert state()["campaigns"] == linked

@@ -148,7 +148,8 @@ def test_restricted_reports_still_match_without_storing_the_value():
 def test_counts_kept_incrementally_equal_a_recount():
     import datetime
 
-    from jaring.intel.ingest import ingest, refresh_indicators
+    from jaring.intel.counts import refresh_indicators
+    from jaring.intel.ingest import ingest
     from jaring.intel.synthetic import COUNTRY_WEIGHTS, Generator
     from jaring.intel.validation import Vocabulary, parse_report
     from tests.intel.factories import centre

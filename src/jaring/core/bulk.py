@@ -119,6 +119,12 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def execute(sql: str, params: Sequence[Any]) -> None:
+    """Run one raw statement (see :func:`fetch`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 @contextlib.contextmanager
 def batch_collection() -> Iterator[Callable[[], object]]:
     """Collect garbage once per batch instead of whenever allocations pile up.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,14 @@ from jaring.audit.services import record_event
 from jaring.core.bulk import batch_collection
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
-from jaring.intel.exchange import READERS, FormatError, UnknownFormat, guess_format
+from jaring.intel.exchange import (
+    READERS,
+    SHARED_READERS,
+    FormatError,
+    UnknownFormat,
+    guess_format,
+)
+from jaring.intel.exchange.records import SharedParsed
 from jaring.intel.ingest import SealedReport, ingest, link_pending, seal
 from jaring.intel.models import ImportJob, ImportRejection
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
@@ -35,6 +42,9 @@ from jaring.reference.services import RateTable
 BATCH = 2000
 LINK_EVERY = 20_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
+# Parsing processes for a line-based format: checking and sealing a report costs a
+# little more than storing it, so two parsers keep one storing process busy.
+PARSERS = 2
 
 
 class ImportRefused(Exception):
@@ -105,69 +115,106 @@ class Batch:
 
 
 def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
-                  vocabulary: Vocabulary, directory: Directory, rates: RateTable
-                  ) -> Iterator[Batch]:
-    """Read, check and seal the records after the checkpoint, ``batch_size`` to a batch."""
+                  vocabulary: Vocabulary, directory: Directory, rates: RateTable,
+                  share: tuple[int, int] = (0, 1)) -> Iterator[Batch]:
+    """Read, check and seal the records after the checkpoint, a batch per block of
+    ``batch_size`` source lines.
+
+    ``share=(i, n)``: this is the i-th of n parsing processes of a line-based format
+    (:data:`SHARED_READERS`), which parses only every n-th block (the i-th first).
+    Every process sees every line number, so the processes agree on the blocks and
+    each yields its own, empty ones included, for the storing process to take in turn.
+    """
+    part, parts = share
+    first = skip_through // batch_size
+
+    def mine(block: int) -> bool:
+        return (block - first) % parts == part
+
+    def wanted(line: int) -> bool:
+        return line > skip_through and mine((line - 1) // batch_size)
+
+    block = first
     batch = Batch(last_line=skip_through)
     with path.open("rb") as raw:
-        for line, record, errors in READERS[fmt](raw):
+        records = (SHARED_READERS[fmt](raw, wanted) if parts > 1
+                   else cast(Iterator[SharedParsed], READERS[fmt](raw)))
+        for line, record, errors in records:
             if line <= skip_through:
                 continue
-            batch.last_line = line
+            # Some readers number a document-wide problem after its records: it goes
+            # in the current block, as blocks never go back.
+            while (line - 1) // batch_size > block:
+                if mine(block):
+                    batch.last_line = (block + 1) * batch_size
+                    batch.position = raw.tell()
+                    yield batch
+                block += 1
+                batch = Batch(last_line=block * batch_size)
+            batch.last_line = max(batch.last_line, line)
+            if errors is None:  # another process's line
+                continue
             batch.errors.extend(FieldError(el, f, r) for el, f, r in errors)
             if record is None:
                 batch.rejected += 1
+                continue
+            org, problem = directory.resolve(record)
+            if org is None:
+                batch.errors.append(FieldError(line, "organisation", problem))
+                batch.rejected += 1
+                continue
+            item, found = parse_report(record, vocabulary=vocabulary, organisation_id=org[0],
+                                       country=org[1], line=line)
+            batch.errors.extend(found)
+            if item is None:
+                batch.rejected += 1
             else:
-                org, problem = directory.resolve(record)
-                if org is None:
-                    batch.errors.append(FieldError(line, "organisation", problem))
-                    batch.rejected += 1
-                else:
-                    item, found = parse_report(record, vocabulary=vocabulary,
-                                               organisation_id=org[0], country=org[1],
-                                               line=line)
-                    batch.errors.extend(found)
-                    if item is None:
-                        batch.rejected += 1
-                    else:
-                        batch.items.append(seal(item, rates))
-            if len(batch.items) + batch.rejected >= batch_size:
-                batch.position = raw.tell()
-                yield batch
-                batch = Batch(last_line=batch.last_line)
+                batch.items.append(seal(item, rates))
         batch.position = raw.tell()
-    if batch.items or batch.rejected or batch.errors:
+    if batch.last_line > skip_through and mine(block):
         yield batch
 
 
-def _parallel(args: tuple) -> Iterator[Batch]:
-    """Parse in a second process while this one stores: each batch is checked while
-    the one before it is written."""
+def _parallel(args: tuple, parts: int) -> Iterator[Batch]:
+    """Parse in ``parts`` other processes while this one stores; the processes take
+    the blocks of lines in turn, and so does this one when it stores their batches."""
     context = multiprocessing.get_context("spawn")
-    queue = context.Queue(maxsize=4)  # bounded: memory stays flat however big the file
     from django.conf import settings
 
-    worker = context.Process(target=parse_worker.run, daemon=True,
-                             args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE),
-                                   pickle.dumps(args)))
-    worker.start()
+    workers = []
+    for part in range(parts):
+        queue = context.Queue(maxsize=4)  # bounded: memory stays flat however big the file
+        process = context.Process(
+            target=parse_worker.run, daemon=True,
+            args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE),
+                  pickle.dumps((*args, (part, parts)))))
+        process.start()
+        workers.append((queue, process))
     try:
-        while True:
+        done = 0
+        turn = 0
+        while done < parts:
+            queue, process = workers[turn % parts]
             try:
                 got = queue.get(timeout=1)
             except Empty:
-                if not worker.is_alive():
-                    raise RuntimeError("the parsing process stopped unexpectedly") from None
+                if not process.is_alive():
+                    raise RuntimeError("a parsing process stopped unexpectedly") from None
                 continue
+            turn += 1
             if isinstance(got, str) and got == parse_worker.DONE:
-                break
+                done += 1
+                continue
             if isinstance(got, Exception):
                 raise got
+            if done:
+                raise RuntimeError("the parsing processes disagree on the end of the file")
             yield got
     finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join(timeout=5)
+        for _queue, process in workers:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=5)
 
 
 def run_import(
@@ -219,7 +266,8 @@ def run_import(
             RateTable())
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
-    batches = _parallel(args) if parallel else parse_batches(*args)
+    parts = PARSERS if fmt in SHARED_READERS else 1
+    batches = _parallel(args, parts) if parallel else parse_batches(*args)
 
     def store(batch: Batch) -> None:
         with transaction.atomic():

@@ -13,21 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from jaring.core.bulk import (
     adapted_datetime,
     fetch,
-    fetched_date,
     insert_rows,
     marks,
     update_rows,
 )
-from jaring.crypto.cipher import decrypt, encrypt, keyed_token
-from jaring.intel import alerts, linking
+from jaring.crypto.cipher import encrypt, keyed_token
+from jaring.intel import alerts, counts, linking
 from jaring.intel.models import (
     FraudReport,
     Indicator,
@@ -36,7 +33,7 @@ from jaring.intel.models import (
     Sighting,
     WarninglistEntry,
 )
-from jaring.intel.sharing import REGION_WIDE, stores_raw_value
+from jaring.intel.sharing import stores_raw_value
 from jaring.intel.validation import ReportInput
 from jaring.reference.services import RateTable
 
@@ -152,35 +149,25 @@ def _store_reports(
     return [ids[(r.organisation_id, r.reference)] for r in reports], created, updated
 
 
-@dataclass
-class _IndicatorRow:
-    pk: int
-    value: str
-    status: str
-    report_count: int
-    first_seen: datetime.date | None
-    last_seen: datetime.date | None
-
-
-def _lookup_indicators(tokens: list[str], found: dict[str, _IndicatorRow]) -> None:
+def _lookup_indicators(tokens: list[str], found: dict[str, tuple[int, bool]]) -> None:
     for start in range(0, len(tokens), linking.CHUNK):
         chunk = tokens[start:start + linking.CHUNK]
-        for token, pk, value, status, count, first, last in fetch(
-            "SELECT token, id, value, status, report_count, first_seen, last_seen "  # noqa: S608
-            f"FROM {linking.INDICATOR} WHERE token IN ({marks(len(chunk))})", chunk,
+        for token, pk, shown in fetch(
+            f"SELECT token, id, value <> '' FROM {linking.INDICATOR} "  # noqa: S608
+            f"WHERE token IN ({marks(len(chunk))})", chunk,
         ):
-            found[token] = _IndicatorRow(pk, value, status, count, fetched_date(first),
-                                         fetched_date(last))
+            found[token] = (pk, bool(shown))
 
 
-def _indicator_rows(reports: list[SealedReport]) -> dict[str, _IndicatorRow]:
-    """Get or create the Indicator row of every value in the batch, keyed by token."""
+def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
+    """Get or create the Indicator row of every value in the batch: its id, and whether
+    it shows its value already, by token."""
     wanted: dict[str, str] = {}
     for report in reports:
         for indicator in report.indicators:
             wanted.setdefault(indicator.token, indicator.kind)
     tokens = sorted(wanted)
-    found: dict[str, _IndicatorRow] = {}
+    found: dict[str, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
     missing = [t for t in tokens if t not in found]
     if missing:
@@ -202,26 +189,13 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[str, _IndicatorRow]:
     return found
 
 
-@dataclass
-class _Additions:
-    """New reports per indicator in a batch, for counting without a recount query."""
-
-    reports: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    days: dict[int, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, indicator: int, report: int, day: datetime.date) -> None:
-        self.reports[indicator].add(report)
-        self.days[indicator].append(day)
-
-
 def _replace_sightings(
-    reports: list[SealedReport], report_ids: list[int], indicators: dict[str, _IndicatorRow],
-    updated: list[int],
-) -> tuple[_Additions, set[int], set[int]]:
-    """Write the batch's sightings. Returns what new reports add to each indicator, the
-    indicators an updated report touched (to recount), and campaigns to re-split."""
+    reports: list[SealedReport], report_ids: list[int],
+    indicators: dict[str, tuple[int, bool]], updated: list[int],
+) -> tuple[set[int], set[int]]:
+    """Write the batch's sightings. Returns the indicators an updated report touched
+    (whose values must be rechecked), and campaigns to re-split."""
     wanted: dict[tuple[int, int, str], str] = {}
-    additions = _Additions()
     recount: set[int] = set()
     reveal: dict[int, str] = {}
     changed = set(updated)
@@ -232,14 +206,12 @@ def _replace_sightings(
             continue
         shows_value = stores_raw_value(report.tlp)
         for indicator in report.indicators:
-            row = indicators[indicator.token]
+            pk, shown = indicators[indicator.token]
             if report_id in changed:
-                recount.add(row.pk)
-            else:
-                additions.add(row.pk, report_id, report.reported_on)
-            if shows_value and not row.value:
-                row.value = reveal[row.pk] = indicator.value
-            wanted[(report_id, row.pk, indicator.role)] = indicator.sealed
+                recount.add(pk)
+            if shows_value and not shown and pk not in reveal:
+                reveal[pk] = indicator.value
+            wanted[(report_id, pk, indicator.role)] = indicator.sealed
     resplit: set[int] = set()
     # An analyst's "this link is wrong" is about a report and an indicator; it must
     # survive the report being sent again, even with the indicator in another role.
@@ -272,92 +244,7 @@ def _replace_sightings(
         ignore_conflicts=True,
     )
     update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
-    return additions, recount, resplit
-
-
-def campaigns_holding(indicator_ids: list[int]) -> set[int]:
-    return set(
-        FraudReport.objects.filter(sightings__indicator_id__in=indicator_ids,
-                                   campaign__isnull=False)
-        .values_list("campaign_id", flat=True).distinct()
-    )
-
-
-def _count_additions(indicators: dict[str, _IndicatorRow], additions: _Additions,
-                     skip: set[int]) -> set[int]:
-    """Add new reports to indicator counts and dates; flag those now over the fan-out
-    cap and return the campaigns they held together, which must be re-split."""
-    cap = settings.INTEL_FANOUT_CAP
-    rows: list[tuple] = []
-    flagged: list[int] = []
-    for row in indicators.values():
-        if row.pk in skip or row.pk not in additions.reports:
-            continue
-        count = row.report_count + len(additions.reports[row.pk])
-        days = additions.days[row.pk]
-        first = min(days) if row.first_seen is None else min(row.first_seen, min(days))
-        last = max(days) if row.last_seen is None else max(row.last_seen, max(days))
-        status = row.status
-        if status == Indicator.Status.ACTIVE and count > cap:
-            status = Indicator.Status.FLAGGED
-            flagged.append(row.pk)
-        rows.append((count, first, last, status, row.pk))
-    update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], rows)
-    return campaigns_holding(flagged) if flagged else set()
-
-
-def refresh_indicators(indicator_ids: set[int]) -> set[int]:
-    """Recount reports per indicator, flag those over the fan-out cap, and return
-    the campaigns that must be re-split because a flagged indicator stops linking."""
-    cap = settings.INTEL_FANOUT_CAP
-    resplit: set[int] = set()
-    ids = sorted(indicator_ids)
-    for start in range(0, len(ids), linking.CHUNK):
-        batch = ids[start:start + linking.CHUNK]
-        stats = {
-            row["indicator_id"]: row
-            for row in Sighting.objects.filter(indicator_id__in=batch)
-            .values("indicator_id")
-            .annotate(
-                n=Count("report_id", distinct=True), first=Min("report__reported_on"),
-                last=Max("report__reported_on"),
-            )
-        }
-        changed: list[tuple] = []
-        newly_flagged: list[int] = []
-        for pk, status, count, first, last in Indicator.objects.filter(pk__in=batch).values_list(
-            "pk", "status", "report_count", "first_seen", "last_seen"
-        ):
-            row = stats.get(pk)
-            new = (row["n"], row["first"], row["last"]) if row else (0, None, None)
-            if status == Indicator.Status.ACTIVE and new[0] > cap:
-                status = Indicator.Status.FLAGGED
-                newly_flagged.append(pk)
-            elif new == (count, first, last):
-                continue
-            changed.append((*new, status, pk))
-        update_rows(Indicator, ["report_count", "first_seen", "last_seen", "status"], changed)
-        if newly_flagged:
-            resplit.update(campaigns_holding(newly_flagged))
-        _recompute_values(batch)
-    return resplit
-
-
-def _recompute_values(indicator_ids: list[int]) -> None:
-    """Keep an indicator's public value only while a region-wide report still holds it
-    (a report can drop the indicator, or move to a stricter sharing level)."""
-    public: dict[int, tuple[str, str]] = {}
-    for indicator_id, country, sealed in Sighting.objects.filter(
-        indicator_id__in=indicator_ids, report__tlp__in=REGION_WIDE
-    ).values_list("indicator_id", "report__country_id", "value_enc"):
-        public.setdefault(indicator_id, (country, sealed))
-    rows = []
-    for pk, value in Indicator.objects.filter(pk__in=indicator_ids).values_list("pk", "value"):
-        if pk not in public and value:
-            rows.append(("", pk))
-        elif pk in public and not value:
-            rows.append((decrypt(*public[pk]) or "", pk))
-    update_rows(Indicator, ["value"], rows)
+    return recount, resplit
 
 
 @transaction.atomic
@@ -380,10 +267,14 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
     stamp = adapted_datetime(timezone.now())
     report_ids, created, updated = _store_reports(reports, created_by, stamp)
     indicators = _indicator_rows(reports)
-    additions, recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
-    resplit |= _count_additions(indicators, additions, skip=recount)
+    recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
     if recount:
-        resplit |= refresh_indicators(recount)
+        # Whatever an updated report dropped is found only now; a new report's
+        # indicators are still reachable through it, so a bulk import counts them
+        # at its next linking pass.
+        resplit |= counts.refresh_indicators(recount)
+    if not defer_linking:
+        resplit |= counts.recount_indicators(pk for pk, _ in indicators.values())
     # Campaigns whose figures may be stale: split ones, and those holding a report
     # that changed. They are recounted before linking adds to their figures.
     stale: set[int] = set()
@@ -421,6 +312,7 @@ def link_pending() -> IngestResult:
     """Recompute the queued campaigns, link every queued report into campaigns and
     alert, as :func:`ingest` would have done batch by batch."""
     linking.lock()
+    _queue_campaigns(counts.recount_pending(), set())
     queued = dict(PendingCampaign.objects.values_list("campaign_id", "may_split"))
     stale = {pk for pk, may_split in queued.items() if not may_split}
     split = linking.resplit({pk for pk, may_split in queued.items() if may_split})

@@ -12,13 +12,12 @@ from django.utils import timezone
 from jaring.audit.services import record_event
 from jaring.identity.roles import Role
 from jaring.intel import alerts, linking
+from jaring.intel.counts import campaigns_holding, recount_pending, refresh_indicators
 from jaring.intel.indicators import InvalidIndicator, normalise
 from jaring.intel.ingest import (
     IngestResult,
-    campaigns_holding,
     indicator_token,
     ingest,
-    refresh_indicators,
 )
 from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting, WarninglistEntry
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
@@ -214,7 +213,12 @@ def set_alert_state(user: Any, alert: Alert, state: str) -> Alert:
 
 def rebuild_campaigns(progress=None) -> set[int]:
     """Recompute every campaign from scratch (``jaring intel rebuild``)."""
-    live = linking.rebuild(progress)
+    with transaction.atomic():
+        linking.lock()
+        # A killed bulk import leaves reports whose indicators it had not counted yet:
+        # the fan-out cap must see them before links are drawn.
+        recount_pending()
+        live = linking.rebuild(progress)
     record_event("intel.campaigns.rebuild", detail={"campaigns": len(live)})
     return live
 

@@ -127,3 +127,51 @@ def test_arbitrary_text_is_accepted_or_rejected_cleanly(text):
     else:
         assert result.value.startswith("+")
         assert normalise_phone(result.value).value == result.value
+
+
+def _slow(raw: str, region: str | None):
+    """What phonenumbers.parse itself makes of a number (None: not a valid number)."""
+    from jaring.intel.indicators.phone import _TYPE_NAMES
+
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return None if kind == "unknown" else (phonenumbers.format_number(
+        number, PhoneNumberFormat.E164), kind)
+
+
+_MEMBER_REGIONS = sorted(MEMBER_STATES | {"TL"})
+
+
+@settings(max_examples=600, deadline=None)
+@given(region=st.sampled_from(_MEMBER_REGIONS),
+       lead=st.sampled_from(["", "0", "+", "+6", "+8", "+67", "+85", "+9", "+1", "00"]),
+       digits=st.text(alphabet="0123456789", min_size=1, max_size=14),
+       data=st.data())
+def test_the_fast_path_reads_plain_numbers_as_phonenumbers_does(region, lead, digits, data):
+    """The shortcut for plainly written numbers accepts only what phonenumbers.parse
+    accepts, as the same number of the same type; everything else falls through."""
+    from jaring.intel.indicators.phone import _fast
+
+    raw = lead + data.draw(spaced(digits))
+    fast = _fast(raw, region)
+    if fast is not None:
+        number, kind = fast
+        assert (phonenumbers.format_number(number, PhoneNumberFormat.E164), kind) == _slow(
+            raw, region), raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(example=st.sampled_from(ASEAN), data=st.data())
+def test_the_fast_path_takes_the_member_states_numbers(example, data):
+    from jaring.intel.indicators.phone import _fast
+
+    region, e164 = example
+    number = phonenumbers.parse(e164)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    for raw, country in ((national, region), ("+" + data.draw(spaced(e164[1:])), None)):
+        fast = _fast(raw, country)
+        assert fast is not None, raw
+        assert phonenumbers.format_number(fast[0], PhoneNumberFormat.E164) == e164

@@ -11,7 +11,7 @@ from typing import IO
 
 from jaring.intel.exchange import csv_format, jsonl, misp, stix
 from jaring.intel.exchange.detect import FORMATS, UnknownFormat, guess_format
-from jaring.intel.exchange.records import FormatError, Parsed
+from jaring.intel.exchange.records import FormatError, Parsed, SharedParsed
 
 READERS: dict[str, Callable[[IO[bytes]], Iterator[Parsed]]] = {
     "csv": csv_format.iter_records,
@@ -20,4 +20,11 @@ READERS: dict[str, Callable[[IO[bytes]], Iterator[Parsed]]] = {
     "misp": misp.iter_records,
 }
 
-__all__ = ["FORMATS", "READERS", "FormatError", "Parsed", "UnknownFormat", "guess_format"]
+# Line-based formats that several parsing processes can share, each reading only the
+# lines it is given.
+SHARED_READERS: dict[str, Callable[[IO[bytes], Callable[[int], bool]], Iterator[SharedParsed]]] = {
+    "jsonl": jsonl.iter_shared,
+}
+
+__all__ = ["FORMATS", "READERS", "SHARED_READERS", "FormatError", "Parsed", "UnknownFormat",
+           "guess_format"]

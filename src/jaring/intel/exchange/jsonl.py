@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from jaring.intel.exchange.records import (
     EXPORT_ONLY_FIELDS,
@@ -15,6 +15,7 @@ from jaring.intel.exchange.records import (
     REPORT_FIELDS,
     Parsed,
     ParseError,
+    SharedParsed,
     TextSink,
     new_indicator,
     new_record,
@@ -78,7 +79,17 @@ def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, An
 
 
 def iter_records(stream: IO[bytes] | IO[str]) -> Iterator[Parsed]:
+    return cast(Iterator[Parsed], iter_shared(stream, None))
+
+
+def iter_shared(stream: IO[bytes] | IO[str],
+                wanted: Callable[[int], bool] | None) -> Iterator[SharedParsed]:
+    """Each line's record; lines that ``wanted`` refuses are yielded unread, as
+    ``(number, None, None)``, so that parallel parsers can share a file by lines."""
     for number, line, problem in read_lines(stream):
+        if wanted is not None and not wanted(number):
+            yield number, None, None
+            continue
         if line is None:
             yield number, None, [(number, "line", problem)]
             continue

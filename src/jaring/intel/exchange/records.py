@@ -52,6 +52,9 @@ MAX_DOCUMENT = 256 << 20  # one STIX bundle or MISP event file, parsed whole
 
 ParseError = tuple[int, str, str]
 Parsed = tuple[int, dict[str, Any] | None, list[ParseError]]
+# A reader shared by lines between parsing processes: ``None`` errors mark a line
+# another process reads (see ``jsonl.iter_records``).
+SharedParsed = tuple[int, dict[str, Any] | None, list[ParseError] | None]
 
 
 class FormatError(ValueError):

@@ -47,6 +47,48 @@ for _region in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"
     phonenumbers.example_number(_region)
 
 
+# Numbers of the member states written plainly (digits and separators, with "+" or
+# the national prefix "0") are read straight from phonenumbers' metadata: the same
+# country code extraction, prefix stripping and type patterns as phonenumbers.parse,
+# without its free-text extraction, which costs three quarters of a bulk import's
+# phone checks. Anything else, and every rejection, goes through phonenumbers.parse.
+_FAST_REGIONS = frozenset(("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"))
+_FAST_CODES = {phonenumbers.country_code_for_region(r): r for r in _FAST_REGIONS}
+_SEPARATORS = str.maketrans("", "", " -.()/")
+
+
+def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str] | None:
+    """The number and its type name, or None when phonenumbers.parse must decide."""
+    compact = text.translate(_SEPARATORS)
+    international = compact.startswith("+")
+    digits = compact[1:] if international else compact
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if international:
+        # phonenumbers takes the shortest prefix that is a calling code.
+        for size in (1, 2, 3):
+            if int(digits[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                break
+        else:
+            return None
+        code, national = int(digits[:size]), digits[size:]
+        if code not in _FAST_CODES:
+            return None
+    else:
+        if region not in _FAST_REGIONS:
+            return None
+        code = phonenumbers.country_code_for_region(region)
+        prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+        national = digits[len(prefix):] if prefix and digits.startswith(prefix) else digits
+    # A leading zero left here means an international prefix, a trunk prefix written
+    # twice or an Italian-style number: cases phonenumbers.parse reads its own way.
+    if not national or national.startswith("0") or len(national) > 17:
+        return None
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return (number, kind) if kind != "unknown" else None
+
+
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
     return phonenumbers.parse(text, region, keep_raw_input=False)
 
@@ -90,11 +132,15 @@ def parse_phone(raw: str, country: str | None = None) -> tuple[phonenumbers.Phon
     # "00" is the international prefix nearly everywhere people write numbers by hand;
     # phonenumbers only honours it where it is that region's exact IDD (not in SG or TH).
     if body.startswith("00") and not body.startswith("000"):
+        if (fast := _fast("+" + body[2:], None)) is not None:
+            return fast
         try:
             number = _parse("+" + body[2:], None)
             return number, _check(raw, number, country)
         except (NumberParseException, InvalidIndicator):
             pass
+    elif (fast := _fast(body, country)) is not None:
+        return fast
     try:
         number = _parse(text, country)
     except NumberParseException as exc:

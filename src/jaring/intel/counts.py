@@ -1,0 +1,113 @@
+"""Indicator counts, first and last sightings, and the fan-out cap, recounted in SQL.
+
+An indicator's figures are always recounted from its sightings, never added to:
+one set-based statement per chunk of indicators, so the database does the work
+whether a single submission touched three indicators or a bulk import's linking
+pass touched fifty thousand. A bulk import recounts once per linking pass, from
+the queue of reports it has not linked yet (:func:`recount_pending`), instead of
+rewriting the same indicator rows in every batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from jaring.core.bulk import execute, fetch, marks, update_rows
+from jaring.crypto.cipher import decrypt
+from jaring.intel import linking
+from jaring.intel.models import FraudReport, Indicator, PendingLink, Sighting
+from jaring.intel.sharing import REGION_WIDE
+
+_PENDING = PendingLink._meta.db_table
+_ACTIVE = Indicator.Status.ACTIVE.value
+_FLAGGED = Indicator.Status.FLAGGED.value
+
+
+def _recount(which: str, params: list) -> set[int]:
+    """Recount the indicators selected by ``which`` (SQL yielding indicator ids); flag
+    those now over the fan-out cap and return the campaigns they held together."""
+    i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
+    execute(
+        f"UPDATE {i} SET report_count = a.n, first_seen = a.first, last_seen = a.last "  # noqa: S608
+        f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
+        f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
+        f"FROM {s} s JOIN {r} r ON r.id = s.report_id "
+        f"WHERE s.indicator_id IN ({which}) GROUP BY s.indicator_id) a "
+        f"WHERE {i}.id = a.id",
+        params,
+    )
+    # Indicators whose last sighting went (a report dropped it on resubmission).
+    execute(
+        f"UPDATE {i} SET report_count = 0, first_seen = NULL, last_seen = NULL "  # noqa: S608
+        f"WHERE id IN ({which}) AND report_count <> 0 "
+        f"AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.indicator_id = {i}.id)",
+        params,
+    )
+    flagged = [pk for (pk,) in fetch(
+        f"SELECT id FROM {i} WHERE id IN ({which}) AND status = %s "  # noqa: S608
+        "AND report_count > %s",
+        [*params, _ACTIVE, settings.INTEL_FANOUT_CAP],
+    )]
+    if not flagged:
+        return set()
+    for batch in linking.chunks(flagged):
+        execute(f"UPDATE {i} SET status = %s WHERE id IN ({marks(len(batch))})",  # noqa: S608
+                [_FLAGGED, *batch])
+    return campaigns_holding(flagged)
+
+
+def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
+    """Recount the given indicators; returns the campaigns to re-split (see :func:`_recount`)."""
+    resplit: set[int] = set()
+    for batch in linking.chunks(sorted(set(indicator_ids))):
+        resplit |= _recount(marks(len(batch)), batch)
+    return resplit
+
+
+def recount_pending() -> set[int]:
+    """Recount every indicator of the reports queued for linking (a bulk import's
+    reports since its last linking pass); returns the campaigns to re-split."""
+    return _recount(
+        f"SELECT s.indicator_id FROM {linking.SIGHTING} s "  # noqa: S608
+        f"JOIN {_PENDING} p ON p.report_id = s.report_id", [],
+    )
+
+
+def campaigns_holding(indicator_ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for batch in linking.chunks(indicator_ids):
+        found.update(
+            FraudReport.objects.filter(sightings__indicator_id__in=batch,
+                                       campaign__isnull=False)
+            .values_list("campaign_id", flat=True).distinct()
+        )
+    return found
+
+
+def recompute_values(indicator_ids: Iterable[int]) -> None:
+    """Keep an indicator's public value only while a region-wide report still holds it
+    (a report can drop the indicator, or move to a stricter sharing level)."""
+    for batch in linking.chunks(sorted(set(indicator_ids))):
+        public: dict[int, tuple[str, str]] = {}
+        for indicator_id, country, sealed in Sighting.objects.filter(
+            indicator_id__in=batch, report__tlp__in=REGION_WIDE
+        ).values_list("indicator_id", "report__country_id", "value_enc"):
+            public.setdefault(indicator_id, (country, sealed))
+        rows = []
+        for pk, value in Indicator.objects.filter(pk__in=batch).values_list("pk", "value"):
+            if pk not in public and value:
+                rows.append(("", pk))
+            elif pk in public and not value:
+                rows.append((decrypt(*public[pk]) or "", pk))
+        update_rows(Indicator, ["value"], rows)
+
+
+def refresh_indicators(indicator_ids: Iterable[int]) -> set[int]:
+    """Recount the indicators and recheck their public values; returns the campaigns
+    to re-split."""
+    ids = set(indicator_ids)
+    resplit = recount_indicators(ids)
+    recompute_values(ids)
+    return resplit
