@@ -54,6 +54,8 @@ for _region in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"
 # phone checks. Anything else, and every rejection, goes through phonenumbers.parse.
 _FAST_REGIONS = frozenset(("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"))
 _FAST_CODES = {phonenumbers.country_code_for_region(r): r for r in _FAST_REGIONS}
+_TRUNK_PREFIX = {r: getattr(phonenumbers.PhoneMetadata.metadata_for_region(r), "national_prefix",
+                            None) or "" for r in _FAST_REGIONS}
 _SEPARATORS = str.maketrans("", "", " -.()/")
 
 
@@ -78,7 +80,7 @@ def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str]
         if region not in _FAST_REGIONS:
             return None
         code = phonenumbers.country_code_for_region(region)
-        prefix = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+        prefix = _TRUNK_PREFIX[region]
         national = digits[len(prefix):] if prefix and digits.startswith(prefix) else digits
     # A leading zero left here means an international prefix, a trunk prefix written
     # twice or an Italian-style number: cases phonenumbers.parse reads its own way.
