@@ -208,3 +208,36 @@ def test_unreadable_file_is_refused(tmp_path):
     path.write_bytes(b"\x00\x01\x02")
     with pytest.raises(ImportRefused):
         run_import(path)
+
+
+@pytest.mark.parametrize("skip_through", [0, 7, 40])
+def test_parsing_processes_share_a_file_by_blocks_of_lines(db, centres, tmp_path,
+                                                           skip_through):
+    """Two parsers, each taking every other block, yield between them exactly the
+    batches of one parser: same reports, errors and checkpoints, in turn."""
+    from jaring.intel.importer import Directory, parse_batches
+    from jaring.intel.validation import Vocabulary
+    from jaring.reference.services import RateTable
+
+    lines = [json.dumps(r) for r in generated(90)]
+    lines[3] = "{not json"
+    lines[20:20] = ["", "   "]  # blank lines still count as lines of their block
+    lines[51] = json.dumps({**json.loads(lines[51]), "scam_type": "nonsense"})
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    args = (path, "jsonl", skip_through, 10, Vocabulary(), Directory.load(None), RateTable())
+
+    def shape(batch):
+        # Everything but the ciphertexts, whose nonces are random.
+        return (batch.last_line, [(i.reference, i.columns[:11], [x[:4] for x in i.indicators])
+                                  for i in batch.items], batch.errors, batch.rejected)
+
+    alone = [shape(b) for b in parse_batches(*args)]
+    first = [shape(b) for b in parse_batches(*args, share=(0, 2))]
+    second = [shape(b) for b in parse_batches(*args, share=(1, 2))]
+    in_turn = [b for pair in zip(first, second + [None], strict=False) for b in pair if b]
+    assert len(first) - len(second) in (0, 1)
+    assert in_turn == alone
+    assert alone[-1][0] == len(lines)
+    assert sum(len(b[1]) for b in alone) + sum(b[3] for b in alone) == len(
+        [line for line in lines[skip_through:] if line.strip()])
