@@ -8,7 +8,14 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jaring.core.bulk import fetch, fetched_date, insert_rows, marks, update_rows
+from jaring.core.bulk import (
+    adapted_datetime,
+    fetch,
+    fetched_date,
+    insert_rows,
+    marks,
+    update_rows,
+)
 from jaring.intel.linking import CAMPAIGN, CHUNK, chunks, money
 from jaring.intel.models import Alert, Campaign, FeedSequence
 
@@ -51,7 +58,7 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
             existing[(campaign_id, country)] = (pk, count, countries, state)
     wanted = [(c, country) for c in campaigns for country in c[2].split(",")]
     sequences = iter(next_sequences(len(wanted)))
-    now = timezone.now()
+    now = adapted_datetime(timezone.now())
     new: list[tuple] = []
     refreshed: list[tuple] = []
     for (pk, count, countries, loss, first, last), country in wanted:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
@@ -67,28 +68,32 @@ class SealedIndicator(NamedTuple):
 class SealedReport(NamedTuple):
     """A checked report made ready to store: USD converted, personal data encrypted,
     indicators tokenised. Needs no database, so a bulk import prepares reports in its
-    parsing process; plain tuples, so handing them over costs little."""
+    parsing process; plain tuples of text and numbers (dates and amounts as text, as
+    both databases take them), so handing them over costs little."""
 
     organisation_id: int
     reference: str
     country: str
-    reported_on: datetime.date
     tlp: str
     columns: tuple  # REPORT_FIELDS in order, without updated_at
     indicators: tuple[SealedIndicator, ...]
 
 
+def _text(value: datetime.date | Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def seal(item: ReportInput, rates: RateTable) -> SealedReport:
     country = item.country
     columns = (
-        item.reported_on,
-        item.incident_on,
+        str(item.reported_on),
+        _text(item.incident_on),
         item.scam_type,
         item.channel,
-        item.loss_amount,
+        _text(item.loss_amount),
         item.loss_currency,
-        rates.to_usd(item.loss_amount, item.loss_currency,
-                     (item.incident_on or item.reported_on).year),
+        _text(rates.to_usd(item.loss_amount, item.loss_currency,
+                           (item.incident_on or item.reported_on).year)),
         item.victim_age_group,
         item.victim_sex,
         item.victim_nationality,
@@ -96,15 +101,15 @@ def seal(item: ReportInput, rates: RateTable) -> SealedReport:
         encrypt(country, item.victim_name) if item.victim_name else "",
         encrypt(country, item.victim_contact) if item.victim_contact else "",
         encrypt(country, item.narrative) if item.narrative else "",
-        item.tlp,
+        str(item.tlp),
     )
     indicators = tuple(
-        SealedIndicator(indicator_token(n.kind, n.value), n.kind, i.role, n.value,
+        SealedIndicator(indicator_token(n.kind, n.value), str(n.kind), i.role, n.value,
                         encrypt(country, n.value) or "")
         for i in item.indicators for n in (i.normalised,)
     )
-    return SealedReport(item.organisation_id, item.reference, country, item.reported_on,
-                        item.tlp, columns, indicators)
+    return SealedReport(item.organisation_id, item.reference, country, str(item.tlp),
+                        columns, indicators)
 
 
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:

@@ -19,7 +19,14 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jaring.core.bulk import fetch, fetched_date, insert_rows, marks, update_rows
+from jaring.core.bulk import (
+    adapted_datetime,
+    fetch,
+    fetched_date,
+    insert_rows,
+    marks,
+    update_rows,
+)
 from jaring.intel.models import (
     Campaign,
     FeedSequence,
@@ -69,14 +76,9 @@ class UnionFind:
 
 
 def chunks(items: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    listed = items if isinstance(items, list) else list(items)
+    for start in range(0, len(listed), size):
+        yield listed[start:start + size]
 
 
 SIGHTING = Sighting._meta.db_table
@@ -237,7 +239,7 @@ def _grow(components: dict[int, list[int]], targets: dict[int, int],
             count, loss, first, last, countries = row
             stored[pk] = (count, loss, fetched_date(first), fetched_date(last),
                           [c for c in countries.split(",") if c])
-    now = timezone.now()
+    now = adapted_datetime(timezone.now())
     rows = []
     for root, nodes in components.items():
         stats = Stats()
@@ -262,7 +264,7 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
             found[anchor] = (pk, status)
     missing = [a for a in anchors if a not in found]
     if missing:
-        now = timezone.now()
+        now = adapted_datetime(timezone.now())
         insert_rows(Campaign, ["anchor_report_id", "status", "report_count", "countries",
                                "total_loss_usd", "created_at", "updated_at"],
                     [(a, Campaign.Status.ACTIVE, 0, "", 0, now, now) for a in missing],
@@ -405,7 +407,7 @@ def money(value) -> Decimal:
 def refresh_stats(campaign_ids: Iterable[int]) -> None:
     """Recount size, countries, losses and dates of these campaigns."""
     ids = sorted(set(campaign_ids))
-    now = timezone.now()
+    now = adapted_datetime(timezone.now())
     for batch in chunks(ids):
         where = f"campaign_id IN ({marks(len(batch))})"
         stats = {
