@@ -235,7 +235,7 @@ def test_parsing_processes_share_a_file_by_blocks_of_lines(db, centres, tmp_path
     alone = [shape(b) for b in parse_batches(*args)]
     first = [shape(b) for b in parse_batches(*args, share=(0, 2))]
     second = [shape(b) for b in parse_batches(*args, share=(1, 2))]
-    in_turn = [b for pair in zip(first, second + [None], strict=False) for b in pair if b]
+    in_turn = [b for pair in zip(first, [*second, None], strict=False) for b in pair if b]
     assert len(first) - len(second) in (0, 1)
     assert in_turn == alone
     assert alone[-1][0] == len(lines)

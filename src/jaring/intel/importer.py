@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import record_event
-from jaring.core.bulk import batch_collection
+from jaring.core.bulk import batch_collection, bulk_writes
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import (
@@ -39,7 +39,7 @@ from jaring.intel.models import ImportJob, ImportRejection
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
 from jaring.reference.services import RateTable
 
-BATCH = 2000
+BATCH = 5000
 LINK_EVERY = 20_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
 # Parsing processes for a line-based format: checking and sealing a report costs a
@@ -59,6 +59,7 @@ class ImportSummary:
     resumed_from: int = 0
     already_done: bool = False
     errors: list[FieldError] = field(default_factory=list)
+    parser_peak_kb: list[int] = field(default_factory=list)  # each parsing process's
 
 
 def file_sha256(path: Path) -> str:
@@ -175,7 +176,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
         yield batch
 
 
-def _parallel(args: tuple, parts: int) -> Iterator[Batch]:
+def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
     """Parse in ``parts`` other processes while this one stores; the processes take
     the blocks of lines in turn, and so does this one when it stores their batches."""
     context = multiprocessing.get_context("spawn")
@@ -183,7 +184,7 @@ def _parallel(args: tuple, parts: int) -> Iterator[Batch]:
 
     workers = []
     for part in range(parts):
-        queue = context.Queue(maxsize=4)  # bounded: memory stays flat however big the file
+        queue = context.Queue(maxsize=2)  # bounded: memory stays flat however big the file
         process = context.Process(
             target=parse_worker.run, daemon=True,
             args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE),
@@ -202,8 +203,9 @@ def _parallel(args: tuple, parts: int) -> Iterator[Batch]:
                     raise RuntimeError("a parsing process stopped unexpectedly") from None
                 continue
             turn += 1
-            if isinstance(got, str) and got == parse_worker.DONE:
+            if isinstance(got, tuple) and got[0] == parse_worker.DONE:
                 done += 1
+                peaks.append(got[1])
                 continue
             if isinstance(got, Exception):
                 raise got
@@ -267,7 +269,8 @@ def run_import(
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     parts = PARSERS if fmt in SHARED_READERS else 1
-    batches = _parallel(args, parts) if parallel else parse_batches(*args)
+    batches = (_parallel(args, parts, summary.parser_peak_kb) if parallel
+               else parse_batches(*args))
 
     def store(batch: Batch) -> None:
         with transaction.atomic():
@@ -301,7 +304,7 @@ def run_import(
                          detail={"campaigns": len(result.campaigns), "alerts": result.alerts})
 
     try:
-        with batch_collection() as collect:
+        with batch_collection() as collect, bulk_writes():
             unlinked = 0
             for batch in batches:
                 if progress is not None:

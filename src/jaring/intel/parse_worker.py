@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
 from typing import Any
 
 DONE = "done"
@@ -40,4 +41,6 @@ def run(queue: Any, settings_module: str, key_file: str, payload: bytes) -> None
             queue.put(FormatError(str(exc)))
     except Exception as exc:  # handed to the parent, which raises it
         queue.put(RuntimeError(f"parsing failed: {exc.__class__.__name__}: {exc}"))
-    queue.put(DONE)
+    # Its peak memory, for the import's benchmark (the parent sees only the largest
+    # child's peak through getrusage).
+    queue.put((DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
