@@ -114,6 +114,8 @@ class Vocabulary:
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:  # nearly always (a bulk import calls this 25 times a report)
+        return value.strip()
     if value is None:
         return ""
     return str(value).strip()

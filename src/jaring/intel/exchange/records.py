@@ -76,6 +76,8 @@ def new_indicator(kind: Any = "", value: Any = "", role: Any = "", hint: Any = "
 
 
 def text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     return str(value).strip()
