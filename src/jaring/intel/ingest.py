@@ -139,6 +139,10 @@ def _store_reports(
         latest[(report.organisation_id, report.reference)] = report
     existing = _existing_ids(set(latest))
     creator = created_by.pk if created_by is not None else None
+    # New rows are numbered above the highest id now (sequences and SQLite rowids only
+    # grow), and with the linking lock held nobody else adds any: reading them back
+    # by id costs one range scan instead of a lookup per reference.
+    ((highest,),) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {linking.REPORT}", [])  # noqa: S608
     insert_rows(
         FraudReport,
         ["country", "organisation", "reference", "created_by", "created_at", *REPORT_FIELDS],
@@ -148,7 +152,12 @@ def _store_reports(
     changed = [(*r.columns, stamp, existing[key])
                for key, r in latest.items() if key in existing]
     update_rows(FraudReport, REPORT_FIELDS, changed)
-    ids = {**existing, **_existing_ids({k for k in latest if k not in existing})}
+    ids = dict(existing)
+    for pk, org, reference in fetch(
+        f"SELECT id, organisation_id, reference FROM {linking.REPORT} WHERE id > %s",  # noqa: S608
+        [highest],
+    ):
+        ids[(org, reference)] = pk
     created = [ids[k] for k in latest if k not in existing]
     updated = [pk for *_, pk in changed]
     return [ids[(r.organisation_id, r.reference)] for r in reports], created, updated
