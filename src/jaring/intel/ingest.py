@@ -250,12 +250,13 @@ def _replace_sightings(
                         resplit.add(campaign_id)
         for start in range(0, len(stale), linking.CHUNK):
             Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
+    # No conflicts: new reports have no sightings yet, and an updated report's
+    # standing ones were taken out of ``wanted`` above.
     insert_rows(
         Sighting, ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"],
         [(report_id, indicator_id, role, sealed,
           (report_id, indicator_id) not in unlinked, unlinked.get((report_id, indicator_id), ""))
          for (report_id, indicator_id, role), sealed in wanted.items()],
-        ignore_conflicts=True,
     )
     update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
     return recount, resplit
