@@ -24,7 +24,6 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -71,25 +70,17 @@ def _period_of(field: str, periods: Iterable[Period]) -> SqlCase:
     return SqlCase(*whens, default=Value(""), output_field=CharField())
 
 
-def _presumed(case_ref: Any) -> QuerySet:
-    from jaring.care.models import Screening
-
-    return Screening.objects.filter(case=case_ref, result=Screening.Result.PRESUMED_VICTIM)
-
-
 def _identified_cases(countries: Iterable[str]) -> QuerySet:
-    """Cases of ``countries`` with ``identified_on``: the first presumed-victim screening.
+    """Cases of ``countries`` with ``identified_on``: the first presumed-victim screening
+    (stored on the case, see ``care.identification``).
 
     Cases without one are left out; so are received cases whose sending case already
     identified the person.
     """
     from jaring.care.models import Case
 
-    first = _presumed(OuterRef("pk")).order_by("screened_on").values("screened_on")[:1]
-    return (Case.objects.filter(country_id__in=tuple(countries))
-            .annotate(identified_on=Subquery(first, output_field=DateField()))
-            .filter(identified_on__isnull=False)
-            .exclude(Exists(_presumed(OuterRef("transfer_in__case")))))
+    return (Case.objects.filter(country_id__in=tuple(countries), identified_on__isnull=False)
+            .exclude(transfer_in__case__identified_on__isnull=False))
 
 
 @computed("care.victims_identified", dimensions=("sex",))
@@ -157,9 +148,8 @@ def referred_within_14_days_share(q: Query) -> Iterator[Row]:
     in_time = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
                | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
                                                        delivered_on__lte=day_deadline)))
-    # Grouped by the identification day, not by a CASE over the periods: the day is a
-    # subquery, and a CASE would evaluate it once per period tested. Each person has
-    # one identification day, so people and people referred add up over days.
+    # Grouped by the identification day: each person has one, so people and people
+    # referred add up over days into any period.
     rows = (_identified_cases(q.countries)
             .filter(identified_on__gte=q.start, identified_on__lte=q.end)
             .values("country_id", "identified_on")

@@ -114,6 +114,9 @@ class Case(models.Model):
     non_punishment = models.BooleanField(default=False)
     registered_on = models.DateField(default=timezone.localdate)
     first_service_on = models.DateField(null=True, blank=True)
+    # The day of the first presumed-victim screening, kept by
+    # care.identification.refresh_identified_on for the MERL indicators.
+    identified_on = models.DateField(null=True, blank=True, editable=False)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True)
     closure_requested_by = models.ForeignKey(
@@ -137,6 +140,7 @@ class Case(models.Model):
             models.Index(fields=["organisation", "registered_on", "id"]),
             models.Index(fields=["owner", "registered_on", "id"]),
             models.Index(fields=["organisation", "state", "registered_on", "id"]),
+            models.Index(fields=["country", "identified_on"]),
         ]
 
     def __str__(self) -> str:
