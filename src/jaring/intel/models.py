@@ -131,6 +131,12 @@ class FraudReport(models.Model):
         indexes = [
             models.Index(fields=["country", "reported_on"]),
             models.Index(fields=["campaign"]),
+            # Every column the MERL report indicators read (merl.computed._report_cube),
+            # so their scan of a million reports never reads the wide rows
+            # (docs/decisions/0050-merl-report-indicators-from-a-covering-index.md).
+            models.Index(fields=["country", "reported_on", "scam_type", "victim_sex",
+                                 "victim_age_group", "loss_usd", "campaign"],
+                         name="report_merl_cube"),
         ]
 
     def __str__(self) -> str:

@@ -94,6 +94,12 @@ def shared(key: tuple, build: Callable[[], Any]) -> Any:
     return store[key]
 
 
+def shared_exists(key: tuple) -> bool:
+    """Whether the current :func:`evaluation` has built ``key`` already."""
+    store = _SHARED.get()
+    return store is not None and key in store
+
+
 def computed(key: str, *, dimensions: tuple[str, ...] = ()) -> Callable:
     """Register a computed indicator's function under ``key`` (see the module docs)."""
 
@@ -178,26 +184,37 @@ def _report_cube(q: Query) -> list[dict[str, Any]]:
 
     The three report indicators share it within one evaluation (see :func:`shared`),
     so a page or export reads the reports table once, not once per indicator and
-    dimension. The month is the date's text cut to ``YYYY-MM``, which both databases
-    compute natively.
+    dimension: totals are summed from the breakdown when it was read already, which
+    :func:`jaring.merl.values.country_table` arranges by asking for breakdowns first.
+    The month is the date's text cut to ``YYYY-MM``, which both databases compute
+    natively; the index ``report_merl_cube`` holds every column read, so the scan
+    never reads the (wide) report rows themselves.
     """
     from django.db.models import CharField
     from django.db.models.functions import Cast, Substr
 
-    from jaring.intel.models import FraudReport
+    from jaring.intel.models import Campaign, FraudReport
 
-    fields = [] if q.dimension is None else [f for f, _ in REPORT_DIMENSIONS.values()]
+    detailed = [f for f, _ in REPORT_DIMENSIONS.values()]
+    fields = [] if q.dimension is None else detailed
+    key = ("intel.report_cube", q.countries, q.periods)
+    if not fields and shared_exists((*key, tuple(detailed))):
+        return shared((*key, tuple(detailed)), list)
 
     def build() -> list[dict[str, Any]]:
+        # Cross-border campaigns are few: the database reads their ids once, instead
+        # of joining every report to its campaign.
+        cross_border = Q(campaign_id__in=Campaign.objects.filter(
+            countries__contains=",", status="active").values("id"))
         rows = (FraudReport.objects.filter(**q.date_range("reported_on"), **q.country_filter())
                 .annotate(month=Substr(Cast("reported_on", output_field=CharField()), 1, 7))
                 .values("country_id", "month", *fields)
-                .annotate(reports=Count("id"), cross_border=Count("id", filter=_CROSS_BORDER),
+                .annotate(reports=Count("id"), cross_border=Count("id", filter=cross_border),
                           loss=Sum("loss_usd"))
                 .order_by())
         return list(rows)
 
-    return shared(("intel.report_cube", q.countries, q.periods, tuple(fields)), build)
+    return shared((*key, tuple(fields)), build)
 
 
 def _from_cube(q: Query, measure: str) -> Iterator[Row]:
