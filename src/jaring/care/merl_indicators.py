@@ -19,7 +19,6 @@ Who counts (docs/merl/overview.md, "Indicators from the assistance part"):
 
 from __future__ import annotations
 
-import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,10 +30,9 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
+    Func,
     Min,
     OuterRef,
     Q,
@@ -70,6 +68,26 @@ def _period_of(field: str, periods: Iterable[Period]) -> SqlCase:
     whens = [When(**{f"{field}__gte": p.start, f"{field}__lte": p.end}, then=Value(str(p)))
              for p in periods]
     return SqlCase(*whens, default=Value(""), output_field=CharField())
+
+
+class AddDays(Func):
+    """A date column plus a whole number of days, in the database's own date arithmetic.
+
+    Django's ``F() + timedelta`` runs on SQLite as a Python function called for every
+    row (twice per identified person in the referral share); ``date()`` is native.
+    """
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        self.days = int(days)
+        self.template = f"(%(expressions)s + {self.days})"  # PostgreSQL: date + integer
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template=f"date(%(expressions)s, '+{self.days} days')",
+                           **extra_context)
 
 
 def _identified_cases(countries: Iterable[str]) -> QuerySet:
@@ -151,13 +169,9 @@ def referred_within_14_days_share(q: Query) -> Iterator[Row]:
     from jaring.care.models import Referral, ServiceDelivery
 
     # The deadline as the start of the 15th day, so a referral at any time of day 14
-    # counts; comparing as timestamps works for dates and datetimes on both databases.
-    deadline = ExpressionWrapper(OuterRef("identified_on")
-                                 + datetime.timedelta(days=REFERRAL_DAYS + 1),
-                                 output_field=DateTimeField())
-    day_deadline = ExpressionWrapper(OuterRef("identified_on")
-                                     + datetime.timedelta(days=REFERRAL_DAYS),
-                                     output_field=DateField())
+    # counts; a timestamp compares with a date as with its midnight on both databases.
+    deadline = AddDays(OuterRef("identified_on"), REFERRAL_DAYS + 1)
+    day_deadline = AddDays(OuterRef("identified_on"), REFERRAL_DAYS)
     in_time = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
                | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
                                                        delivered_on__lte=day_deadline)))

@@ -68,6 +68,7 @@ class Computation:
 
 
 _REGISTRY: dict[str, Computation] = {}
+_discovered = False
 _SHARED: ContextVar[dict | None] = ContextVar("merl_computed_shared", default=None)
 
 
@@ -116,9 +117,14 @@ def computed(key: str, *, dimensions: tuple[str, ...] = ()) -> Callable:
 
 def discover() -> dict[str, Computation]:
     """Every registered computation, after importing each installed app's ``merl_indicators``."""
-    from django.utils.module_loading import autodiscover_modules
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
 
-    autodiscover_modules("merl_indicators")
+        # Once per process: a page evaluates a dozen indicators, and walking every
+        # app's modules for each cost about 20 ms per scorecard.
+        autodiscover_modules("merl_indicators")
+        _discovered = True
     return dict(_REGISTRY)
 
 
