@@ -214,7 +214,10 @@ def _report_cube(q: Query) -> list[dict[str, Any]]:
             countries__contains=",", status="active").values("id"))
         reports = FraudReport.objects.filter(**q.date_range("reported_on"),
                                              **q.country_filter())
-        measures = {"reports": Count("id"), "cross_border": Count("id", filter=cross_border),
+        # Counted by a column of the index (never empty), not the id: PostgreSQL's
+        # index holds no id, and reading it would visit every report's row.
+        measures = {"reports": Count("reported_on"),
+                    "cross_border": Count("reported_on", filter=cross_border),
                     "loss": Sum("loss_usd")}
         if not fields:
             # Totals by day follow the index's order, so the database groups without
