@@ -43,7 +43,15 @@ from django.db.models import (
 from django.db.models.functions import Cast, Substr
 
 from jaring.merl import disagg
-from jaring.merl.computed import Query, Row, bucketed, computed, dimension_key, month_buckets
+from jaring.merl.computed import (
+    Query,
+    Row,
+    bucketed,
+    computed,
+    dimension_key,
+    month_buckets,
+    shared,
+)
 from jaring.merl.periods import Period
 
 REFERRAL_DAYS = 14
@@ -127,20 +135,37 @@ def _period_label(field: str, periods: Iterable[Period]) -> Any:
     return _period_of(field, periods)
 
 
-def _distinct_people(q: Query, deliveries: QuerySet) -> Iterator[Row]:
+def _people_served(q: Query) -> list[dict[str, Any]]:
+    """Distinct people served and distinct people repatriated per country, period (and
+    sex), in one scan of the services delivered shared by both indicators within an
+    evaluation (see ``computed.shared``)."""
+    from jaring.care.models import ServiceDelivery, ServiceType
+
     sex = ["case__person__sex"] if q.dimension == "sex" else []
+
+    def build() -> list[dict[str, Any]]:
+        return list(ServiceDelivery.objects
+                    .filter(**q.date_range("delivered_on"),
+                            **q.country_filter("case__country_id"))
+                    .annotate(period=_period_label("delivered_on", q.periods))
+                    .values("case__country_id", "period", *sex)
+                    .annotate(assisted=Count("case", distinct=True),
+                              repatriated=Count("case", distinct=True, filter=Q(
+                                  service_type=ServiceType.REPATRIATION)))
+                    .order_by())
+
+    return shared(("care.people_served", q.countries, q.periods, q.dimension), build)
+
+
+def _distinct_people(q: Query, measure: str) -> Iterator[Row]:
     wanted = {str(p) for p in q.periods}
-    rows = (deliveries.filter(**q.date_range("delivered_on"),
-                              **q.country_filter("case__country_id"))
-            .annotate(period=_period_label("delivered_on", q.periods))
-            .values("case__country_id", "period", *sex)
-            .annotate(n=Count("case", distinct=True)).order_by())
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
-    for r in rows:
-        if r["period"] in wanted:
+    for r in _people_served(q):
+        # A group with services but no repatriation counts nobody repatriated.
+        if r["period"] in wanted and r[measure]:
             # other/unknown sex may map to one code: add those groups together
             totals[(r["case__country_id"], r["period"],
-                    _sex_key(q.dimension, r.get("case__person__sex")))] += r["n"]
+                    _sex_key(q.dimension, r.get("case__person__sex")))] += r[measure]
     for (country, period, key), n in totals.items():
         yield country, period, key, Decimal(n)
 
@@ -148,18 +173,13 @@ def _distinct_people(q: Query, deliveries: QuerySet) -> Iterator[Row]:
 @computed("care.victims_assisted", dimensions=("sex",))
 def victims_assisted(q: Query) -> Iterator[Row]:
     """People with at least one assistance service delivered in the period."""
-    from jaring.care.models import ServiceDelivery
-
-    yield from _distinct_people(q, ServiceDelivery.objects.all())
+    yield from _distinct_people(q, "assisted")
 
 
 @computed("care.repatriations", dimensions=("sex",))
 def repatriations(q: Query) -> Iterator[Row]:
     """People with a repatriation service delivered in the period."""
-    from jaring.care.models import ServiceDelivery, ServiceType
-
-    yield from _distinct_people(
-        q, ServiceDelivery.objects.filter(service_type=ServiceType.REPATRIATION))
+    yield from _distinct_people(q, "repatriated")
 
 
 @computed("care.referred_within_14_days_share")
