@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jaring.care.identification import refresh_identified_on
 from jaring.care.models import Referral, Screening, ServiceDelivery, Transfer
 from jaring.care.services import workflow
 from jaring.identity.roles import Role
@@ -51,6 +52,7 @@ def _victim(team, screened: datetime.date, *, services=(), referred: datetime.da
     case.person.sex = sex
     case.person.save(update_fields=["sex"])
     Screening.objects.filter(case=case).update(screened_on=screened)
+    refresh_identified_on([case.pk])  # the screening's date was rewritten behind the services
     plan = workflow.current_plan(case)
     for service_type, day in services:
         ServiceDelivery.objects.create(case=case, plan=plan, service_type=service_type,
@@ -172,6 +174,7 @@ def test_a_transferred_person_is_identified_once(framework, team):
     Screening.objects.create(case=received, indicators={}, elements={}, reasons=[],
                              result=Screening.Result.PRESUMED_VICTIM,
                              screened_on=D(2025, 1, 5), screened_by=th)
+    refresh_identified_on([received.pk])
     Transfer.objects.create(package_id="p-1", case=case, from_country_id="SG",
                             to_country_id="TH", to_organisation=th.organisation,
                             package_enc="x", sent_by=team[0], state=Transfer.State.ACCEPTED,

@@ -42,6 +42,9 @@ def test_accepting_moves_ownership_and_carries_only_consented_fields(sent):
     received = transfer.received_case
     assert received.country_id == "ID" and received.owner == receiver
     assert received.non_punishment and received.state == CaseState.SCREENED
+    # The copied screenings date the identification on the received case too.
+    case.refresh_from_db()
+    assert received.identified_on == case.identified_on is not None
     data = unseal("ID", received.person.data_enc)
     original = unseal("TH", case.person.data_enc)
     assert data.full_name == original.full_name

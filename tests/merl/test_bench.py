@@ -73,9 +73,12 @@ def test_every_care_indicator_has_values_over_the_36_months(seeded):
 def test_bench_merl_reports_every_figure(tmp_path):
     from tests.cli.conftest import run_jaring
 
-    result = run_jaring("bench", "merl", "--reports", "300", "--cases", "300", cwd=tmp_path,
-                        timeout=300)
-    assert result.returncode == 0, result.stderr
-    for figure in ("Computed indicators", "300 cases", "Country scorecard page p95",
-                   "DHIS2 dataValueSets import"):
-        assert figure in result.stdout
+    database = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    # The second run measures the database the first one built, as it is.
+    for _ in range(2):
+        result = run_jaring("bench", "merl", "--reports", "300", "--cases", "300",
+                            "--database", database, cwd=tmp_path, timeout=300)
+        assert result.returncode == 0, result.stderr
+        for figure in ("Computed indicators", "300 reports", "300 cases",
+                       "Country scorecard page p95", "DHIS2 dataValueSets import"):
+            assert figure in result.stdout

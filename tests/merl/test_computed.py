@@ -91,3 +91,23 @@ def test_monthly_buckets_add_up_to_the_year(months):
     rows = [("SG", datetime.date(2025, m, 1), "", v) for m, v in months]
     by_quarter = list(computed.bucketed(rows, periods))
     assert sum(r[3] for r in by_quarter) == sum(v for _, v in months)
+
+
+def test_totals_summed_from_the_breakdown_equal_totals_read_alone(framework):
+    wallet = ("crypto_wallet", "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE")
+    submit("SG", wallet, reported_on=DAY.isoformat(), victim_sex="F", loss_amount="120.10",
+           loss_currency="USD")
+    submit("SG", reported_on="2025-03-02", victim_sex="M")
+    submit("SG", reported_on="2025-03-03", loss_amount="0.35", loss_currency="USD")
+    submit("TH", wallet, reported_on="2025-01-31", loss_amount="3500", loss_currency="THB")
+    periods = tuple(periods_between(Period.parse("2025-01"), Period.parse("2025-03"), "month"))
+    keys = ("intel.reports", "intel.cross_border_reports", "intel.loss_usd")
+    alone = {key: sorted(computed.evaluate(key, computed.Query(("SG", "TH"), periods)))
+             for key in keys}
+    with computed.evaluation():
+        for key in keys:
+            computed.evaluate(key, computed.Query(("SG", "TH"), periods, "scam-type"))
+        derived = {key: sorted(computed.evaluate(key, computed.Query(("SG", "TH"), periods)))
+                   for key in keys}
+    assert derived == alone
+    assert len(alone["intel.reports"]) == 3 and len(alone["intel.loss_usd"]) == 3

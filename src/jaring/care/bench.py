@@ -133,6 +133,7 @@ class Assistance:
     def __call__(self, cases: list[Any]) -> None:
         from django.utils import timezone
 
+        from jaring.care.identification import refresh_identified_on
         from jaring.care.models import (
             CasePlan,
             Referral,
@@ -177,6 +178,8 @@ class Assistance:
                                for t in dict.fromkeys(t for t, _ in services)]))
                     planned.append(services)
         Screening.objects.bulk_create(screenings, batch_size=1000)
+        refresh_identified_on([s.case_id for s in screenings
+                               if s.result == Screening.Result.PRESUMED_VICTIM])
         Referral.objects.bulk_create(referrals, batch_size=1000)
         CasePlan.objects.bulk_create(plans, batch_size=1000)
         deliveries = [ServiceDelivery(case_id=plan.case_id, plan=plan, service_type=kind,

@@ -19,7 +19,6 @@ Who counts (docs/merl/overview.md, "Indicators from the assistance part"):
 
 from __future__ import annotations
 
-import datetime
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -31,20 +30,28 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DateTimeField,
     Exists,
-    ExpressionWrapper,
+    F,
+    Func,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Cast, Substr
 
 from jaring.merl import disagg
-from jaring.merl.computed import Query, Row, bucketed, computed, dimension_key, month_buckets
+from jaring.merl.computed import (
+    Query,
+    Row,
+    bucketed,
+    computed,
+    dimension_key,
+    month_buckets,
+    shared,
+)
 from jaring.merl.periods import Period
 
 REFERRAL_DAYS = 14
@@ -71,25 +78,37 @@ def _period_of(field: str, periods: Iterable[Period]) -> SqlCase:
     return SqlCase(*whens, default=Value(""), output_field=CharField())
 
 
-def _presumed(case_ref: Any) -> QuerySet:
-    from jaring.care.models import Screening
+class AddDays(Func):
+    """A date column plus a whole number of days, in the database's own date arithmetic.
 
-    return Screening.objects.filter(case=case_ref, result=Screening.Result.PRESUMED_VICTIM)
+    Django's ``F() + timedelta`` runs on SQLite as a Python function called for every
+    row (twice per identified person in the referral share); ``date()`` is native.
+    """
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        self.days = int(days)
+        self.template = f"(%(expressions)s + {self.days})"  # PostgreSQL: date + integer
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection,
+                           template=f"date(%(expressions)s, '+{self.days} days')",
+                           **extra_context)
 
 
 def _identified_cases(countries: Iterable[str]) -> QuerySet:
-    """Cases of ``countries`` with ``identified_on``: the first presumed-victim screening.
+    """Cases of ``countries`` with ``identified_on``: the first presumed-victim screening
+    (stored on the case, see ``care.identification``).
 
     Cases without one are left out; so are received cases whose sending case already
     identified the person.
     """
     from jaring.care.models import Case
 
-    first = _presumed(OuterRef("pk")).order_by("screened_on").values("screened_on")[:1]
-    return (Case.objects.filter(country_id__in=tuple(countries))
-            .annotate(identified_on=Subquery(first, output_field=DateField()))
-            .filter(identified_on__isnull=False)
-            .exclude(Exists(_presumed(OuterRef("transfer_in__case")))))
+    return (Case.objects.filter(country_id__in=tuple(countries), identified_on__isnull=False)
+            .exclude(transfer_in__case__identified_on__isnull=False))
 
 
 @computed("care.victims_identified", dimensions=("sex",))
@@ -106,19 +125,47 @@ def victims_identified(q: Query) -> Iterator[Row]:
                         q.periods)
 
 
-def _distinct_people(q: Query, deliveries: QuerySet) -> Iterator[Row]:
+def _period_label(field: str, periods: Iterable[Period]) -> Any:
+    """The period label of ``field``'s date: its ``YYYY-MM`` text when every period is a
+    month (one cheap expression, where a ``CASE`` would test up to 36 ranges per row),
+    else :func:`_period_of`."""
+    periods = tuple(periods)
+    if all(p.frequency == "month" for p in periods):
+        return Substr(Cast(field, output_field=CharField()), 1, 7)
+    return _period_of(field, periods)
+
+
+def _people_served(q: Query) -> list[dict[str, Any]]:
+    """Distinct people served and distinct people repatriated per country, period (and
+    sex), in one scan of the services delivered shared by both indicators within an
+    evaluation (see ``computed.shared``)."""
+    from jaring.care.models import ServiceDelivery, ServiceType
+
     sex = ["case__person__sex"] if q.dimension == "sex" else []
-    rows = (deliveries.filter(**q.date_range("delivered_on"),
-                              **q.country_filter("case__country_id"))
-            .annotate(period=_period_of("delivered_on", q.periods))
-            .values("case__country_id", "period", *sex)
-            .annotate(n=Count("case", distinct=True)).order_by())
+
+    def build() -> list[dict[str, Any]]:
+        return list(ServiceDelivery.objects
+                    .filter(**q.date_range("delivered_on"),
+                            **q.country_filter("case__country_id"))
+                    .annotate(period=_period_label("delivered_on", q.periods))
+                    .values("case__country_id", "period", *sex)
+                    .annotate(assisted=Count("case", distinct=True),
+                              repatriated=Count("case", distinct=True, filter=Q(
+                                  service_type=ServiceType.REPATRIATION)))
+                    .order_by())
+
+    return shared(("care.people_served", q.countries, q.periods, q.dimension), build)
+
+
+def _distinct_people(q: Query, measure: str) -> Iterator[Row]:
+    wanted = {str(p) for p in q.periods}
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
-    for r in rows:
-        if r["period"]:
+    for r in _people_served(q):
+        # A group with services but no repatriation counts nobody repatriated.
+        if r["period"] in wanted and r[measure]:
             # other/unknown sex may map to one code: add those groups together
             totals[(r["case__country_id"], r["period"],
-                    _sex_key(q.dimension, r.get("case__person__sex")))] += r["n"]
+                    _sex_key(q.dimension, r.get("case__person__sex")))] += r[measure]
     for (country, period, key), n in totals.items():
         yield country, period, key, Decimal(n)
 
@@ -126,18 +173,13 @@ def _distinct_people(q: Query, deliveries: QuerySet) -> Iterator[Row]:
 @computed("care.victims_assisted", dimensions=("sex",))
 def victims_assisted(q: Query) -> Iterator[Row]:
     """People with at least one assistance service delivered in the period."""
-    from jaring.care.models import ServiceDelivery
-
-    yield from _distinct_people(q, ServiceDelivery.objects.all())
+    yield from _distinct_people(q, "assisted")
 
 
 @computed("care.repatriations", dimensions=("sex",))
 def repatriations(q: Query) -> Iterator[Row]:
     """People with a repatriation service delivered in the period."""
-    from jaring.care.models import ServiceDelivery, ServiceType
-
-    yield from _distinct_people(
-        q, ServiceDelivery.objects.filter(service_type=ServiceType.REPATRIATION))
+    yield from _distinct_people(q, "repatriated")
 
 
 @computed("care.referred_within_14_days_share")
@@ -147,19 +189,14 @@ def referred_within_14_days_share(q: Query) -> Iterator[Row]:
     from jaring.care.models import Referral, ServiceDelivery
 
     # The deadline as the start of the 15th day, so a referral at any time of day 14
-    # counts; comparing as timestamps works for dates and datetimes on both databases.
-    deadline = ExpressionWrapper(OuterRef("identified_on")
-                                 + datetime.timedelta(days=REFERRAL_DAYS + 1),
-                                 output_field=DateTimeField())
-    day_deadline = ExpressionWrapper(OuterRef("identified_on")
-                                     + datetime.timedelta(days=REFERRAL_DAYS),
-                                     output_field=DateField())
+    # counts; a timestamp compares with a date as with its midnight on both databases.
+    deadline = AddDays(OuterRef("identified_on"), REFERRAL_DAYS + 1)
+    day_deadline = AddDays(OuterRef("identified_on"), REFERRAL_DAYS)
     in_time = (Exists(Referral.objects.filter(case=OuterRef("pk"), sent_at__lt=deadline))
                | Exists(ServiceDelivery.objects.filter(case=OuterRef("pk"),
                                                        delivered_on__lte=day_deadline)))
-    # Grouped by the identification day, not by a CASE over the periods: the day is a
-    # subquery, and a CASE would evaluate it once per period tested. Each person has
-    # one identification day, so people and people referred add up over days.
+    # Grouped by the identification day: each person has one, so people and people
+    # referred add up over days into any period.
     rows = (_identified_cases(q.countries)
             .filter(identified_on__gte=q.start, identified_on__lte=q.end)
             .values("country_id", "identified_on")
@@ -185,14 +222,16 @@ def median_days_screening_to_repatriation(q: Query) -> Iterator[Row]:
     first repatriation service on or after it, by the period of the repatriation."""
     from jaring.care.models import ServiceDelivery, ServiceType
 
-    first_repatriation = (ServiceDelivery.objects
-                          .filter(case=OuterRef("pk"), service_type=ServiceType.REPATRIATION,
-                                  delivered_on__gte=OuterRef("identified_on"))
-                          .values("case").annotate(first=Min("delivered_on")).values("first"))
-    rows = (_identified_cases(q.countries)
-            .annotate(repatriated_on=Subquery(first_repatriation, output_field=DateField()))
+    # From the repatriations (few) to their cases, not a subquery per identified case.
+    rows = (ServiceDelivery.objects
+            .filter(service_type=ServiceType.REPATRIATION,
+                    case__in=_identified_cases(q.countries).values("pk"),
+                    delivered_on__gte=F("case__identified_on"))
+            .values("case_id", "case__country_id", "case__identified_on")
+            .annotate(repatriated_on=Min("delivered_on"))
             .filter(repatriated_on__gte=q.start, repatriated_on__lte=q.end)
-            .values_list("country_id", "identified_on", "repatriated_on"))
+            .order_by()
+            .values_list("case__country_id", "case__identified_on", "repatriated_on"))
     buckets = month_buckets(q.periods)
     days: dict[tuple[str, str], list[int]] = defaultdict(list)
     for country, identified_on, repatriated_on in rows:

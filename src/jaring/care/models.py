@@ -114,6 +114,9 @@ class Case(models.Model):
     non_punishment = models.BooleanField(default=False)
     registered_on = models.DateField(default=timezone.localdate)
     first_service_on = models.DateField(null=True, blank=True)
+    # The day of the first presumed-victim screening, kept by
+    # care.identification.refresh_identified_on for the MERL indicators.
+    identified_on = models.DateField(null=True, blank=True, editable=False)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=16, choices=ClosureReason.choices, blank=True)
     closure_requested_by = models.ForeignKey(
@@ -137,6 +140,7 @@ class Case(models.Model):
             models.Index(fields=["organisation", "registered_on", "id"]),
             models.Index(fields=["owner", "registered_on", "id"]),
             models.Index(fields=["organisation", "state", "registered_on", "id"]),
+            models.Index(fields=["country", "identified_on"]),
         ]
 
     def __str__(self) -> str:
@@ -381,6 +385,10 @@ class ServiceDelivery(models.Model):
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
+        # Every column the MERL indicators read per case (people assisted, repatriated,
+        # referred in time): they read this index instead of the rows.
+        indexes = [models.Index(fields=["case", "service_type", "delivered_on"],
+                                name="delivery_case_type_day")]
 
     def __str__(self) -> str:
         return f"{self.service_type} for {self.case_id} on {self.delivered_on}"

@@ -130,7 +130,15 @@ class FraudReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "reported_on"]),
-            models.Index(fields=["campaign"]),
+            # With the country, the MERL count of cross-border campaigns per country
+            # reads this index alone for each campaign's reports.
+            models.Index(fields=["campaign", "country"], name="report_campaign_country"),
+            # Every column the MERL report indicators read (merl.computed._report_cube),
+            # so their scan of a million reports never reads the wide rows
+            # (docs/decisions/0050-merl-indicators-from-indexes-not-summaries.md).
+            models.Index(fields=["country", "reported_on", "scam_type", "victim_sex",
+                                 "victim_age_group", "loss_usd", "campaign"],
+                         name="report_merl_cube"),
         ]
 
     def __str__(self) -> str:

@@ -112,9 +112,14 @@ def _computed(indicator: Indicator, req: Request) -> Table:
         dimensions += list(computed.discover()[indicator.computed_key].dimensions)
     elif req.dimension is not None:
         dimensions.append(req.dimension)
+    # Breakdowns first: a computation may then sum its totals from a breakdown it read
+    # already (see computed.shared_exists); the table keeps totals first all the same.
+    rows = {dimension: computed.evaluate(indicator.computed_key,
+                                         computed.Query(query.countries, query.periods,
+                                                        dimension))
+            for dimension in reversed(dimensions)}
     for dimension in dimensions:
-        q = computed.Query(query.countries, query.periods, dimension)
-        for country, period, key, value in computed.evaluate(indicator.computed_key, q):
+        for country, period, key, value in rows[dimension]:
             table[(indicator.code, country, period, key)] = Decimal(value)
     return table
 

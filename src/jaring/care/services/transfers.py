@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jaring.audit.services import record_event
 from jaring.care import package
+from jaring.care.identification import refresh_identified_on
 from jaring.care.models import (
     Case,
     CaseEvent,
@@ -138,6 +139,8 @@ def _receive(user: Any, transfer: Transfer, document: dict[str, Any]) -> Case:
                                  result=s["result"], reasons=s["reasons"],
                                  screened_on=s["screened_on"], screened_by=user)
     if screenings:
+        refresh_identified_on([case.pk])
+        case.refresh_from_db(fields=["identified_on"])
         case.state = CaseState.SCREENED
         case.save(update_fields=["state"])
     origin = document["from"]["country"]

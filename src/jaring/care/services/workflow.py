@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.care import screening as rules
+from jaring.care.identification import refresh_identified_on
 from jaring.care.models import (
     Case,
     CasePlan,
@@ -73,6 +74,9 @@ def _screen(user: Any, case: Case, *, indicators: dict[str, bool], elements: dic
         result=outcome.result, reasons=outcome.reasons, screened_by=user,
     )
     fields = []
+    if outcome.result == rules.PRESUMED:
+        refresh_identified_on([case.pk])
+        case.refresh_from_db(fields=["identified_on"])
     if outcome.result == rules.PRESUMED and not case.non_punishment:
         case.non_punishment = True
         fields.append("non_punishment")
