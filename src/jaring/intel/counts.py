@@ -73,33 +73,52 @@ def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
     return resplit
 
 
-def recount_pending() -> set[int]:
-    """Recount every indicator of the reports queued for linking (a bulk import's
-    reports since its last linking pass); returns the campaigns to re-split.
+def _widen(reports: str, params: list, *, whole_count: bool) -> set[int]:
+    """Count the reports selected by ``reports`` (SQL yielding report ids, stored with
+    their sightings) into their indicators: first and last seen widened by their
+    dates, the count recounted whole or (for reports counted nowhere yet) added to.
+    Flags those now over the fan-out cap; returns the campaigns they held together.
 
-    Counts are recounted whole (the sighting index holds them), but first and last
-    seen only widened by the queued reports' dates: an earlier report's date can
-    only change when it is resubmitted, and a resubmission recounts its indicators
-    whole at once (:func:`refresh_indicators`). This spares a read of every earlier
-    report of every indicator in each pass.
+    Only the given reports are read, not every earlier report of every indicator:
+    an earlier report's date changes only when it is resubmitted, and a
+    resubmission recounts its indicators whole (:func:`refresh_indicators`).
     """
     i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
+    count = (f"(SELECT COUNT(DISTINCT s.report_id) FROM {s} s "  # noqa: S608
+             f"WHERE s.indicator_id = {i}.id)" if whole_count else f"{i}.report_count + a.n")
     execute(
-        f"UPDATE {i} SET "  # noqa: S608
-        f"report_count = (SELECT COUNT(DISTINCT s.report_id) FROM {s} s "
-        f"WHERE s.indicator_id = {i}.id), "
+        f"UPDATE {i} SET report_count = {count}, "  # noqa: S608
         f"first_seen = CASE WHEN {i}.first_seen IS NULL OR a.first < {i}.first_seen "
         f"THEN a.first ELSE {i}.first_seen END, "
         f"last_seen = CASE WHEN {i}.last_seen IS NULL OR a.last > {i}.last_seen "
         f"THEN a.last ELSE {i}.last_seen END "
-        f"FROM (SELECT s.indicator_id AS id, MIN(r.reported_on) AS first, "
-        f"MAX(r.reported_on) AS last FROM {_PENDING} p "
-        f"JOIN {s} s ON s.report_id = p.report_id JOIN {r} r ON r.id = p.report_id "
+        f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
+        f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
+        f"FROM {s} s JOIN {r} r ON r.id = s.report_id WHERE s.report_id IN ({reports}) "
         f"GROUP BY s.indicator_id) a WHERE {i}.id = a.id",
-        [],
+        params,
     )
-    return _flag(f"SELECT s.indicator_id FROM {s} s "  # noqa: S608
-                 f"JOIN {_PENDING} p ON p.report_id = s.report_id", [])
+    return _flag(f"SELECT s.indicator_id FROM {s} s WHERE s.report_id IN ({reports})",  # noqa: S608
+                 params)
+
+
+def add_reports(report_ids: list[int]) -> set[int]:
+    """Count newly stored reports into their indicators (a form or API submission);
+    returns the campaigns to re-split."""
+    resplit: set[int] = set()
+    for batch in linking.chunks(sorted(set(report_ids))):
+        resplit |= _widen(marks(len(batch)), batch, whole_count=False)
+    return resplit
+
+
+def recount_pending() -> set[int]:
+    """Count the reports queued for linking (a bulk import's reports since its last
+    linking pass) into their indicators; returns the campaigns to re-split.
+
+    Counts are recounted whole, from the sighting index: the queue also holds
+    resubmitted reports, which were counted before.
+    """
+    return _widen(f"SELECT report_id FROM {_PENDING}", [], whole_count=True)  # noqa: S608
 
 
 def campaigns_holding(indicator_ids: list[int]) -> set[int]:

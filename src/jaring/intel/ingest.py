@@ -283,13 +283,13 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
     report_ids, created, updated = _store_reports(reports, created_by, stamp)
     indicators = _indicator_rows(reports)
     recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
-    if recount:
-        # Whatever an updated report dropped is found only now; a new report's
-        # indicators are still reachable through it, so a bulk import counts them
-        # at its next linking pass.
-        resplit |= counts.refresh_indicators(recount)
     if not defer_linking:
-        resplit |= counts.recount_indicators(pk for pk, _ in indicators.values())
+        # A bulk import counts its new reports at its next linking pass instead.
+        resplit |= counts.add_reports(created)
+    if recount:
+        # After the additions, which it may include: an updated report's indicators
+        # are recounted whole, since one it dropped is found only now.
+        resplit |= counts.refresh_indicators(recount)
     # Campaigns whose figures may be stale: split ones, and those holding a report
     # that changed. They are recounted before linking adds to their figures.
     stale: set[int] = set()
