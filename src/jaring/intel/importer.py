@@ -40,7 +40,7 @@ from jaring.intel.validation import FieldError, Vocabulary, parse_report
 from jaring.reference.services import RateTable
 
 BATCH = 5000
-LINK_EVERY = 20_000  # reports stored between two linking passes
+LINK_EVERY = 100_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
 # Parsing processes for a line-based format: checking and sealing a report costs a
 # little more than storing it, so two parsers keep one storing process busy.
