@@ -170,6 +170,23 @@ def test_linking_every_batch_or_once_gives_the_same_campaigns(db, tmp_path, cent
     assert state()["campaigns"] == once["campaigns"]
 
 
+def test_a_pass_linked_in_chunks_gives_a_rebuilds_campaigns(db, tmp_path, centres, settings,
+                                                             monkeypatch):
+    """A linking pass over more queued reports than one chunk links them chunk by
+    chunk; each chunk finds the earlier ones (no longer queued) as linked reports."""
+    settings.INTEL_FANOUT_CAP = 8
+    monkeypatch.setattr("jaring.intel.ingest.LINK_CHUNK", 37)
+    path = write_jsonl(tmp_path / "r.jsonl", generated(800))
+    run_import(path, batch_size=50, link_every=10_000)
+    assert PendingLink.objects.count() == 0
+    chunked = state()
+    rebuild_campaigns()
+    rebuilt = state()
+    assert len(chunked["campaigns"]) > 10
+    assert rebuilt["campaigns"] == chunked["campaigns"]
+    assert_every_cross_border_campaign_alerted()
+
+
 def test_a_rebuild_links_what_a_killed_import_left_queued(db, tmp_path, centres):
     path = write_jsonl(tmp_path / "r.jsonl", generated(400))
     run_import(path, batch_size=100)

@@ -335,7 +335,10 @@ def link_pending() -> IngestResult:
     pending = list(PendingLink.objects.order_by("report_id").values_list("report_id", flat=True))
     grown: set[int] = set()
     for start in range(0, len(pending), LINK_CHUNK):
-        grown |= linking.link(pending[start:start + LINK_CHUNK])
+        chunk = pending[start:start + LINK_CHUNK]
+        grown |= linking.link(chunk, queued=True)
+        # Linked now: later chunks find these as representatives of their values.
+        PendingLink.objects.filter(report_id__lte=chunk[-1]).delete()
     result = IngestResult(campaigns=stale | split | grown)
     result.alerts = alerts.raise_for(split | grown, today=timezone.localdate())
     # The lock kept anyone from queueing meanwhile.

@@ -85,6 +85,7 @@ SIGHTING = Sighting._meta.db_table
 INDICATOR = Indicator._meta.db_table
 REPORT = FraudReport._meta.db_table
 CAMPAIGN = Campaign._meta.db_table
+PENDING = PendingLink._meta.db_table
 
 
 def _linkable_sightings(column: str, ids: list[int]) -> list[tuple[int, int]]:
@@ -112,28 +113,37 @@ def lock() -> None:
 REPRESENTATIVE_LIMIT = 5000
 
 
-def _others(indicator_ids: list[int], given: list[int]) -> Iterator[tuple[int, int]]:
+def _others(indicator_ids: list[int], given: list[int], queued: bool
+            ) -> Iterator[tuple[int, int]]:
     """For each indicator, the reports outside ``given`` that share it.
 
-    Every report outside ``given`` that shares a linking indicator is already in
-    that indicator's one component, so a single representative per indicator (the
+    Every report already linked that shares a linking indicator is in that
+    indicator's one component, so a single representative per indicator (the
     lowest id) is enough to join it; this keeps the work per batch independent of
-    how widely indicators are shared. Very large ``given`` sets fall back to
-    fetching every sighting.
+    how widely indicators are shared. ``queued``: ``given`` are the first of the
+    reports still queued for linking (:class:`PendingLink`), and every report not
+    queued is linked already, so the queue itself tells them apart. Otherwise
+    ``given`` is listed in the query, and very large ones fall back to fetching
+    every sighting.
     """
-    if len(given) > REPRESENTATIVE_LIMIT:
+    if queued:
+        outside = f"NOT EXISTS (SELECT 1 FROM {PENDING} p WHERE p.report_id = s.report_id)"  # noqa: S608
+        extra: list[int] = []
+    elif len(given) > REPRESENTATIVE_LIMIT:
         for batch in chunks(indicator_ids):
             for report_id, indicator_id in _linkable_sightings("indicator_id", batch):
                 yield indicator_id, report_id
         return
+    else:
+        outside, extra = f"s.report_id NOT IN ({marks(len(given))})", given
     for batch in chunks(indicator_ids):
         yield from fetch(
             f"SELECT s.indicator_id, MIN(s.report_id) FROM {SIGHTING} s "  # noqa: S608
             f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
             f"WHERE s.indicator_id IN ({marks(len(batch))}) AND s.linkable = %s "
-            f"AND i.status IN (%s, %s) AND s.report_id NOT IN ({marks(len(given))}) "
+            f"AND i.status IN (%s, %s) AND {outside} "
             "GROUP BY s.indicator_id",
-            [*batch, True, *LINKING_STATUSES, *given],
+            [*batch, True, *LINKING_STATUSES, *extra],
         )
 
 
@@ -157,8 +167,11 @@ class Stats:
         self.countries.update(countries)
 
 
-def link(report_ids: Iterable[int]) -> set[int]:
+def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     """Merge the components these reports now touch; return the campaigns changed.
+
+    ``queued``: these are the lowest-numbered reports of the linking queue, and the
+    rest of the queue is linked later (see :func:`_others`).
 
     Existing campaigns enter the union-find as one node each (their anchor), and
     their figures are added rather than recounted, so the work is proportional to
@@ -169,7 +182,7 @@ def link(report_ids: Iterable[int]) -> set[int]:
     for batch in chunks(report_ids):
         for report_id, indicator_id in _linkable_sightings("report_id", batch):
             by_indicator[indicator_id].add(report_id)
-    for indicator_id, report_id in _others(sorted(by_indicator), report_ids):
+    for indicator_id, report_id in _others(sorted(by_indicator), report_ids, queued):
         by_indicator[indicator_id].add(report_id)
     involved = set(report_ids).union(*by_indicator.values()) if by_indicator else set(report_ids)
 
