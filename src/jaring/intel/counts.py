@@ -1,11 +1,12 @@
-"""Indicator counts, first and last sightings, and the fan-out cap, recounted in SQL.
+"""Indicator counts, first and last sightings, and the fan-out cap, kept in SQL.
 
-An indicator's figures are always recounted from its sightings, never added to:
-one set-based statement per chunk of indicators, so the database does the work
-whether a single submission touched three indicators or a bulk import's linking
-pass touched fifty thousand. A bulk import recounts once per linking pass, from
-the queue of reports it has not linked yet (:func:`recount_pending`), instead of
-rewriting the same indicator rows in every batch.
+One set-based statement per chunk, so the database does the work whether a
+single submission touched three indicators or a bulk import's linking pass
+touched fifty thousand. A submission adds its new reports (:func:`add_reports`);
+a resubmitted report's indicators are recounted whole (:func:`refresh_indicators`);
+a bulk import counts once per linking pass, from the queue of reports it has not
+linked yet (:func:`recount_pending`), instead of rewriting the same indicator rows
+in every batch.
 """
 
 from __future__ import annotations
