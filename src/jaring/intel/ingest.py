@@ -85,6 +85,7 @@ def _text(value: datetime.date | Decimal | None) -> str | None:
 
 def seal(item: ReportInput, rates: RateTable) -> SealedReport:
     country = item.country
+    tlp = str(item.tlp)
     columns = (
         str(item.reported_on),
         _text(item.incident_on),
@@ -101,15 +102,15 @@ def seal(item: ReportInput, rates: RateTable) -> SealedReport:
         encrypt(country, item.victim_name) if item.victim_name else "",
         encrypt(country, item.victim_contact) if item.victim_contact else "",
         encrypt(country, item.narrative) if item.narrative else "",
-        str(item.tlp),
+        tlp,
     )
     indicators = tuple(
         SealedIndicator(indicator_token(n.kind, n.value), str(n.kind), i.role, n.value,
                         encrypt(country, n.value) or "")
         for i in item.indicators for n in (i.normalised,)
     )
-    return SealedReport(item.organisation_id, item.reference, country, str(item.tlp),
-                        columns, indicators)
+    return SealedReport(item.organisation_id, item.reference, country, tlp, columns,
+                        indicators)
 
 
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:

@@ -41,9 +41,11 @@ _POSSIBLE_REASONS = {
     _VR.INVALID_LENGTH: "wrong number of digits",
 }
 
+_MEMBER_REGIONS = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN")
+
 # Warm the metadata of the member states once at import: phonenumbers loads each region
 # lazily, and the first parse for a region is two orders of magnitude slower.
-for _region in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"):
+for _region in _MEMBER_REGIONS:
     phonenumbers.example_number(_region)
 
 
@@ -52,10 +54,10 @@ for _region in ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"
 # country code extraction, prefix stripping and type patterns as phonenumbers.parse,
 # without its free-text extraction, which costs three quarters of a bulk import's
 # phone checks. Anything else, and every rejection, goes through phonenumbers.parse.
-_FAST_REGIONS = frozenset(("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"))
-_FAST_CODES = {phonenumbers.country_code_for_region(r): r for r in _FAST_REGIONS}
+_CALLING_CODE = {r: phonenumbers.country_code_for_region(r) for r in _MEMBER_REGIONS}
+_FAST_CODES = frozenset(_CALLING_CODE.values())
 _TRUNK_PREFIX = {r: getattr(phonenumbers.PhoneMetadata.metadata_for_region(r), "national_prefix",
-                            None) or "" for r in _FAST_REGIONS}
+                            None) or "" for r in _MEMBER_REGIONS}
 _SEPARATORS = str.maketrans("", "", " -.()/")
 
 
@@ -77,9 +79,9 @@ def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str]
         if code not in _FAST_CODES:
             return None
     else:
-        if region not in _FAST_REGIONS:
+        if region not in _CALLING_CODE:
             return None
-        code = phonenumbers.country_code_for_region(region)
+        code = _CALLING_CODE[region]
         prefix = _TRUNK_PREFIX[region]
         national = digits[len(prefix):] if prefix and digits.startswith(prefix) else digits
     # A leading zero left here means an international prefix, a trunk prefix written
