@@ -130,14 +130,16 @@ def test_killed_import_resumes_to_the_same_data(db, tmp_path, centres, parallel)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_import(path, batch_size=100, progress=kill_midway, parallel=parallel)
+        # Two batches a transaction: the third is stored but not committed.
+        run_import(path, batch_size=100, commit_every=200, progress=kill_midway,
+                   parallel=parallel)
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.FAILED
-    assert job.rows_done == 300
-    assert FraudReport.objects.count() == 300
-    assert PendingLink.objects.count() == 300  # stored, waiting for the linking pass
+    assert job.rows_done == 200
+    assert FraudReport.objects.count() == 200
+    assert PendingLink.objects.count() == 200  # stored, waiting for the linking pass
     resumed = run_import(path, batch_size=100, parallel=parallel)
-    assert resumed.resumed_from == 300
+    assert resumed.resumed_from == 200
     assert state() == uninterrupted
 
 
@@ -198,7 +200,7 @@ def test_a_rebuild_links_what_a_killed_import_left_queued(db, tmp_path, centres)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_import(path, batch_size=100, progress=kill_at_the_end)
+        run_import(path, batch_size=100, commit_every=100, progress=kill_at_the_end)
     assert FraudReport.objects.count() == 300 and PendingLink.objects.count() == 300
     assert not FraudReport.objects.filter(campaign__isnull=False).exists()
     stored, recounted = counted_from_sightings()
@@ -246,8 +248,9 @@ def test_parsing_processes_share_a_file_by_blocks_of_lines(db, centres, tmp_path
 
     def shape(batch):
         # Everything but the ciphertexts, whose nonces are random.
-        return (batch.last_line, [(i.reference, i.columns[:11], [x[:4] for x in i.indicators])
-                                  for i in batch.items], batch.errors, batch.rejected)
+        return (batch.last_line, [(reference, columns[:11], [x[:4] for x in indicators])
+                                  for _org, reference, _c, _t, columns, indicators
+                                  in batch.items], batch.errors, batch.rejected)
 
     alone = [shape(b) for b in parse_batches(*args)]
     first = [shape(b) for b in parse_batches(*args, share=(0, 2))]
@@ -258,3 +261,24 @@ def test_parsing_processes_share_a_file_by_blocks_of_lines(db, centres, tmp_path
     assert alone[-1][0] == len(lines)
     assert sum(len(b[1]) for b in alone) + sum(b[3] for b in alone) == len(
         [line for line in lines[skip_through:] if line.strip()])
+
+
+def test_a_batch_crosses_to_the_storing_process_whole(db, centres, tmp_path):
+    """What a parsing process hands over (pickled, the reports through marshal)
+    arrives equal, rejected rows and checkpoint included."""
+    import pickle
+
+    from jaring.intel.importer import Directory, parse_batches
+    from jaring.intel.validation import Vocabulary
+    from jaring.reference.services import RateTable
+
+    lines = [json.dumps(r) for r in generated(30)]
+    lines[4] = "{not json"
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    (batch,) = parse_batches(path, "jsonl", 0, 100, Vocabulary(), Directory.load(None),
+                             RateTable())
+    arrived = pickle.loads(pickle.dumps(batch))
+    assert arrived == batch
+    assert len(arrived.items) == 29 and arrived.errors and arrived.rejected == 1
+    assert arrived.position == batch.position and arrived.last_line == 30

@@ -12,7 +12,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,26 +56,19 @@ class IngestResult:
     alerts: int = 0
 
 
-class SealedIndicator(NamedTuple):
-    token: str  # the keyed matching token of kind and value
-    kind: str
-    role: str
-    value: str  # the canonical value, shown only where the sharing level allows
-    sealed: str  # the value encrypted for the reporting country
-
-
-class SealedReport(NamedTuple):
-    """A checked report made ready to store: USD converted, personal data encrypted,
-    indicators tokenised. Needs no database, so a bulk import prepares reports in its
-    parsing process; plain tuples of text and numbers (dates and amounts as text, as
-    both databases take them), so handing them over costs little."""
-
-    organisation_id: int
-    reference: str
-    country: str
-    tlp: str
-    columns: tuple  # REPORT_FIELDS in order, without updated_at
-    indicators: tuple[SealedIndicator, ...]
+# A checked report made ready to store: USD converted, personal data encrypted,
+# indicators tokenised. Sealing needs no database, so a bulk import seals in its
+# parsing processes and hands the storing process plain tuples of text and numbers
+# (dates and amounts as text, as both databases take them): marshal moves those
+# several times faster than pickle moves named tuples or dataclasses, and building
+# those again would cost the storing process more than the transfer itself.
+#
+# (matching token of kind and value, kind, role, canonical value, shown only where
+# the sharing level allows, the value encrypted for the reporting country)
+SealedIndicator = tuple[str, str, str, str, str]
+# (organisation id, reference, country, TLP, REPORT_FIELDS in order without
+# updated_at, its sealed indicators)
+SealedReport = tuple[int, str, str, str, tuple, tuple[SealedIndicator, ...]]
 
 
 def _text(value: datetime.date | Decimal | None) -> str | None:
@@ -105,12 +97,11 @@ def seal(item: ReportInput, rates: RateTable) -> SealedReport:
         tlp,
     )
     indicators = tuple(
-        SealedIndicator(indicator_token(n.kind, n.value), str(n.kind), i.role, n.value,
-                        encrypt(country, n.value) or "")
+        (indicator_token(n.kind, n.value), str(n.kind), i.role, n.value,
+         encrypt(country, n.value) or "")
         for i in item.indicators for n in (i.normalised,)
     )
-    return SealedReport(item.organisation_id, item.reference, country, tlp, columns,
-                        indicators)
+    return (item.organisation_id, item.reference, country, tlp, columns, indicators)
 
 
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -137,7 +128,7 @@ def _store_reports(
     created and updated. A reference repeated within the batch: the last one wins."""
     latest: dict[tuple[int, str], SealedReport] = {}
     for report in reports:
-        latest[(report.organisation_id, report.reference)] = report
+        latest[(report[0], report[1])] = report  # by (organisation, reference)
     existing = _existing_ids(set(latest))
     creator = created_by.pk if created_by is not None else None
     # New rows are numbered above the highest id now (sequences and SQLite rowids only
@@ -147,11 +138,11 @@ def _store_reports(
     insert_rows(
         FraudReport,
         ["country", "organisation", "reference", "created_by", "created_at", *REPORT_FIELDS],
-        [(r.country, r.organisation_id, r.reference, creator, stamp, *r.columns, stamp)
-         for key, r in latest.items() if key not in existing],
+        [(country, org, reference, creator, stamp, *columns, stamp)
+         for (org, reference, country, _tlp, columns, _found) in latest.values()
+         if (org, reference) not in existing],
     )
-    changed = [(*r.columns, stamp, existing[key])
-               for key, r in latest.items() if key in existing]
+    changed = [(*r[4], stamp, existing[key]) for key, r in latest.items() if key in existing]
     update_rows(FraudReport, REPORT_FIELDS, changed)
     ids = dict(existing)
     for pk, org, reference in fetch(
@@ -161,7 +152,7 @@ def _store_reports(
         ids[(org, reference)] = pk
     created = [ids[k] for k in latest if k not in existing]
     updated = [pk for *_, pk in changed]
-    return [ids[(r.organisation_id, r.reference)] for r in reports], created, updated
+    return [ids[(r[0], r[1])] for r in reports], created, updated
 
 
 def _lookup_indicators(tokens: list[str], found: dict[str, tuple[int, bool]]) -> None:
@@ -178,9 +169,9 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
     """Get or create the Indicator row of every value in the batch: its id, and whether
     it shows its value already, by token."""
     wanted: dict[str, str] = {}
-    for report in reports:
-        for indicator in report.indicators:
-            wanted.setdefault(indicator.token, indicator.kind)
+    for *_, sealed in reports:
+        for token, kind, *_ in sealed:
+            wanted.setdefault(token, kind)
     tokens = sorted(wanted)
     found: dict[str, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
@@ -219,14 +210,15 @@ def _replace_sightings(
     for position, (report, report_id) in enumerate(zip(reports, report_ids, strict=True)):
         if final[report_id] != position:
             continue
-        shows_value = stores_raw_value(report.tlp)
-        for indicator in report.indicators:
-            pk, shown = indicators[indicator.token]
+        *_, tlp, _columns, sealed_indicators = report
+        shows_value = stores_raw_value(tlp)
+        for token, _kind, role, value, sealed in sealed_indicators:
+            pk, shown = indicators[token]
             if report_id in changed:
                 recount.add(pk)
             if shows_value and not shown and pk not in reveal:
-                reveal[pk] = indicator.value
-            wanted[(report_id, pk, indicator.role)] = indicator.sealed
+                reveal[pk] = value
+            wanted[(report_id, pk, role)] = sealed
     resplit: set[int] = set()
     # An analyst's "this link is wrong" is about a report and an indicator; it must
     # survive the report being sent again, even with the indicator in another role.
