@@ -136,15 +136,18 @@ def _others(indicator_ids: list[int], given: list[int], queued: bool
         return
     else:
         outside, extra = f"s.report_id NOT IN ({marks(len(given))})", given
+    # The lowest such report of each indicator, found by seeking the sighting index
+    # and stopping at the first one outside (a grouped MIN would read them all).
     for batch in chunks(indicator_ids):
-        yield from fetch(
-            f"SELECT s.indicator_id, MIN(s.report_id) FROM {SIGHTING} s "  # noqa: S608
-            f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-            f"WHERE s.indicator_id IN ({marks(len(batch))}) AND s.linkable = %s "
-            f"AND i.status IN (%s, %s) AND {outside} "
-            "GROUP BY s.indicator_id",
-            [*batch, True, *LINKING_STATUSES, *extra],
-        )
+        for indicator_id, report_id in fetch(
+            f"SELECT i.id, (SELECT s.report_id FROM {SIGHTING} s "  # noqa: S608
+            f"WHERE s.indicator_id = i.id AND s.linkable = %s AND {outside} "
+            f"ORDER BY s.report_id LIMIT 1) FROM {INDICATOR} i "
+            f"WHERE i.id IN ({marks(len(batch))}) AND i.status IN (%s, %s)",
+            [True, *extra, *batch, *LINKING_STATUSES],
+        ):
+            if report_id is not None:
+                yield indicator_id, report_id
 
 
 @dataclass
