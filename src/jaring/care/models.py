@@ -392,7 +392,11 @@ class ServiceDelivery(models.Model):
                    # The repatriations of a period, for the median days to repatriation:
                    # a few thousand entries a year instead of every identified case.
                    models.Index(fields=["service_type", "delivered_on", "case"],
-                                name="delivery_type_day_case")]
+                                name="delivery_type_day_case"),
+                   # The services of a period, for people assisted and repatriated:
+                   # PostgreSQL reads this range instead of every service delivered.
+                   models.Index(fields=["delivered_on", "case", "service_type"],
+                                name="delivery_day_case_type")]
 
     def __str__(self) -> str:
         return f"{self.service_type} for {self.case_id} on {self.delivered_on}"
