@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import statistics
 from decimal import Decimal
 
 import pytest
@@ -223,3 +224,34 @@ def test_people_assisted_match_a_count_by_hand_for_any_period(framework, team, d
     got = {cell[2]: value for cell, value in table.items()
            if cell[1] == "SG" and cell[3] == ""}
     assert got == {period: len(cases) for period, cases in expected.items()}
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=500),
+                          st.lists(st.integers(min_value=0, max_value=700), max_size=3)),
+                min_size=1, max_size=4),
+       st.sampled_from(["month", "quarter", "year"]))
+def test_median_days_match_a_computation_by_hand(framework, team, people, frequency):
+    """Repatriations before identification, before the periods asked for and after them,
+    several per person: the median still comes from each person's first repatriation on
+    or after identification, in the period that holds it."""
+    ServiceDelivery.objects.all().delete()
+    origin = D(2024, 6, 1)
+    first = Period.parse("2025-01").in_frequency(frequency)
+    last = Period.parse("2025-12").in_frequency(frequency)
+    expected: dict[str, list[int]] = {}
+    for identified, repatriated in people:
+        screened = origin + datetime.timedelta(days=identified)
+        days = [origin + datetime.timedelta(days=d) for d in repatriated]
+        _victim(team, screened, services=[("repatriation", day) for day in days])
+        after = [day for day in days if day >= screened]
+        if after and first.start <= min(after) <= last.end:
+            period = str(Period.parse(min(after).strftime("%Y-%m")).in_frequency(frequency))
+            expected.setdefault(period, []).append((min(after) - screened).days)
+    table = _table(["VA.C_DAYS_TO_REPATRIATION"], str(first), str(last), frequency,
+                   countries=("SG",))
+    got = {cell[2]: value for cell, value in table.items()
+           if cell[:2] == ("VA.C_DAYS_TO_REPATRIATION", "SG")}
+    assert got == {period: Decimal(str(statistics.median(values)))
+                   for period, values in expected.items()}

@@ -222,14 +222,23 @@ def median_days_screening_to_repatriation(q: Query) -> Iterator[Row]:
     first repatriation service on or after it, by the period of the repatriation."""
     from jaring.care.models import ServiceDelivery, ServiceType
 
-    # From the repatriations (few) to their cases, not a subquery per identified case.
+    repatriation = {"service_type": ServiceType.REPATRIATION}
+    # From the repatriations delivered within the periods (index delivery_type_day_case),
+    # not from every identified case: a person's first repatriation after identification
+    # falls in the periods when one of theirs does and none came between identification
+    # and the periods' start. The minimum is then taken over the window alone.
+    earlier = ServiceDelivery.objects.filter(
+        case=OuterRef("case_id"), **repatriation,
+        delivered_on__gte=OuterRef("case__identified_on"), delivered_on__lt=q.start)
     rows = (ServiceDelivery.objects
-            .filter(service_type=ServiceType.REPATRIATION,
-                    case__in=_identified_cases(q.countries).values("pk"),
-                    delivered_on__gte=F("case__identified_on"))
+            .filter(**repatriation, **q.date_range("delivered_on"),
+                    **q.country_filter("case__country_id"),
+                    case__identified_on__isnull=False)
+            .filter(delivered_on__gte=F("case__identified_on"))
+            .exclude(case__transfer_in__case__identified_on__isnull=False)
+            .exclude(Exists(earlier))
             .values("case_id", "case__country_id", "case__identified_on")
             .annotate(repatriated_on=Min("delivered_on"))
-            .filter(repatriated_on__gte=q.start, repatriated_on__lte=q.end)
             .order_by()
             .values_list("case__country_id", "case__identified_on", "repatriated_on"))
     buckets = month_buckets(q.periods)

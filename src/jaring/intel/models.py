@@ -42,7 +42,11 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [models.Index(fields=["status", "updated_at"]),
+                   # The cross-border test of the MERL indicators (active, two or more
+                   # countries) read from the index, not the campaign rows.
+                   models.Index(fields=["status", "first_seen", "countries"],
+                                name="campaign_cross_border")]
 
     def __str__(self) -> str:
         return self.code
