@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intel', '0006_campaign_country_index'),
+        ('intel', '0007_campaign_cross_border_index'),
     ]
 
     operations = [
