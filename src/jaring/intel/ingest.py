@@ -185,13 +185,18 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
                 f"SELECT token FROM {table} WHERE token IN ({marks(len(chunk))})",  # noqa: S608
                 chunk,
             ))
+        # As with reports, new rows are numbered above the highest id now, and the
+        # linking lock keeps anyone else from adding any: one range scan reads them.
+        ((highest,),) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {linking.INDICATOR}", [])  # noqa: S608
         insert_rows(
             Indicator, ["kind", "token", "value", "status", "report_count"],
             [(wanted[t], t, "", Indicator.Status.WARNINGLISTED if t in warned
               else Indicator.Status.ACTIVE, 0) for t in missing],
-            ignore_conflicts=True,
         )
-        _lookup_indicators(missing, found)
+        for token, pk in fetch(
+            f"SELECT token, id FROM {linking.INDICATOR} WHERE id > %s", [highest],  # noqa: S608
+        ):
+            found[token] = (pk, False)
     return found
 
 
