@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from jaring.core.bulk import BULK_CHECKPOINT_PAGES, bulk_writes
 
@@ -36,3 +37,43 @@ def test_bulk_writes_inside_a_transaction_keep_the_temporary_storage(db):
     with bulk_writes():
         assert pragma("wal_autocheckpoint") == BULK_CHECKPOINT_PAGES
         assert pragma("temp_store") == before
+
+
+def test_rows_inserted_and_updated_in_bulk_keep_their_values(db, monkeypatch):
+    """Both databases' paths (on PostgreSQL, whole columns as typed arrays, in
+    chunks): dates as objects or as text, amounts, nulls, and conflicts skipped."""
+    import datetime
+    from decimal import Decimal
+
+    from jaring.core import bulk
+    from jaring.intel.models import Campaign
+
+    monkeypatch.setattr(bulk, "ARRAY_CHUNK", 2)
+    now = timezone.now()
+    fields = ["anchor_report_id", "status", "report_count", "countries", "total_loss_usd",
+              "first_seen", "created_at", "updated_at"]
+    bulk.insert_rows(Campaign, fields, [
+        (1, "active", 1, "SG", Decimal("1.50"), "2026-01-02", now, now),
+        (2, "active", 2, "MY,SG", Decimal("0"), None, now, now),
+        (3, "merged", 0, "", Decimal("3"), datetime.date(2026, 3, 4), now, now),
+    ])
+    bulk.insert_rows(Campaign, fields, [
+        (3, "active", 9, "TH", Decimal("9"), None, now, now),  # anchor 3 exists: skipped
+        (4, "active", 4, "TH", Decimal("4.25"), "2026-04-05", now, now),
+    ], ignore_conflicts=True)
+    ids = dict(Campaign.objects.values_list("anchor_report_id", "pk"))
+    assert sorted(ids) == [1, 2, 3, 4]
+    bulk.update_rows(Campaign, ["status", "merged_into", "first_seen", "total_loss_usd"], [
+        ("merged", ids[1], "2026-05-06", Decimal("12.34"), ids[2]),
+        ("active", None, None, Decimal("0.01"), ids[3]),
+        ("dissolved", None, datetime.date(2026, 7, 8), Decimal("5"), ids[4]),
+    ])
+    rows = {a: (status, merged, first, loss, count) for a, status, merged, first, loss, count in
+            Campaign.objects.values_list("anchor_report_id", "status", "merged_into",
+                                         "first_seen", "total_loss_usd", "report_count")}
+    assert rows == {
+        1: ("active", None, datetime.date(2026, 1, 2), Decimal("1.50"), 1),
+        2: ("merged", ids[1], datetime.date(2026, 5, 6), Decimal("12.34"), 2),
+        3: ("active", None, None, Decimal("0.01"), 0),
+        4: ("dissolved", None, datetime.date(2026, 7, 8), Decimal("5"), 4),
+    }

@@ -61,18 +61,59 @@ def _column(model: type[Model], name: str) -> str:
 
 
 def update_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Set ``fields`` on rows given as ``(*values, pk)`` tuples, in one executemany.
+    """Set ``fields`` on rows given as ``(*values, pk)`` tuples, in one executemany
+    (on PostgreSQL, a statement per chunk of rows, which come as arrays).
 
     Foreign keys take the related id; values are plain Python (dates, decimals).
     """
     meta = model._meta
     qn = connection.ops.quote_name
+    prepared = _adapted(model, fields, rows)
+    if not prepared:
+        return
+    if connection.vendor == "postgresql":
+        _update_from_arrays(model, fields, prepared)
+        return
     assignments = ", ".join(f"{_column(model, f)} = %s" for f in fields)
     sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {_column(model, meta.pk.name)} = %s"  # noqa: S608
-    prepared = _adapted(model, fields, rows)
-    if prepared:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, prepared)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
+
+
+ARRAY_CHUNK = 10_000
+
+
+def _typed_arrays(model: type[Model], names: Sequence[str]) -> str:
+    """``%s::bigint[], %s::date[], …``: one array parameter per column, typed as the
+    column is."""
+    return ", ".join(f"%s::{model._meta.get_field(name).db_type(connection)}[]"
+                     for name in names)
+
+
+def _by_arrays(sql: str, rows: list[Sequence[Any]]) -> None:
+    """Run ``sql`` once per chunk of rows, with the rows' columns as arrays."""
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), ARRAY_CHUNK):
+            cursor.execute(sql, [list(column) for column in
+                                 zip(*rows[start:start + ARRAY_CHUNK], strict=True)])
+
+
+def _update_from_arrays(model: type[Model], fields: Sequence[str],
+                        rows: list[Sequence[Any]]) -> None:
+    """PostgreSQL: one ``UPDATE … FROM unnest(arrays)`` per chunk of rows, where an
+    executemany runs a statement per row (a linking pass moves tens of thousands
+    of reports into campaigns)."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    names = [*fields, meta.pk.name]
+    values = ", ".join(f"v{i}" for i in range(len(names)))
+    assignments = ", ".join(f"{_column(model, f)} = v.v{i}" for i, f in enumerate(fields))
+    _by_arrays(
+        f"UPDATE {qn(meta.db_table)} SET {assignments} "  # noqa: S608
+        f"FROM unnest({_typed_arrays(model, names)}) AS v({values}) "
+        f"WHERE {qn(meta.db_table)}.{_column(model, meta.pk.name)} = v.v{len(fields)}",
+        rows,
+    )
 
 
 def insert_rows(
@@ -80,7 +121,7 @@ def insert_rows(
     *, ignore_conflicts: bool = False,
 ) -> None:
     """Insert rows given as value tuples in ``fields`` order, in one executemany
-    (on PostgreSQL, through ``COPY`` unless conflicts are to be ignored).
+    (on PostgreSQL, through ``COPY``, or from arrays where conflicts are skipped).
 
     No ids come back, so callers look the rows up again by a natural key.
     """
@@ -96,18 +137,21 @@ def insert_rows(
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join(["%s"] * len(fields))
-    verb, tail = "INSERT", ""
-    if ignore_conflicts:
-        if connection.vendor == "sqlite":
-            verb = "INSERT OR IGNORE"
-        else:
-            tail = " ON CONFLICT DO NOTHING"
-    sql = f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks}){tail}"
     batch = _adapted(model, fields, rows)
-    if batch:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
+    if not batch:
+        return
+    if connection.vendor == "postgresql":
+        # COPY cannot skip conflicting rows: one INSERT … SELECT from arrays per
+        # chunk, rather than a statement per row.
+        sql = (f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
+               f"SELECT * FROM unnest({_typed_arrays(model, fields)}) ON CONFLICT DO NOTHING")
+        _by_arrays(sql, batch)
+        return
+    marks = ", ".join(["%s"] * len(fields))
+    verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})",
+                           batch)
 
 
 def marks(count: int) -> str:
@@ -189,3 +233,19 @@ def batch_collection() -> Iterator[Callable[[], object]]:
     finally:
         if enabled:
             gc.enable()
+
+
+def refresh_statistics(models: Sequence[type[Model]]) -> None:
+    """Have PostgreSQL sample these tables again, after bulk writes to them.
+
+    Its planner chooses by table statistics, which autovacuum refreshes a minute or
+    more after the rows arrive. Planned on stale ones (a table thought nearly
+    empty), the lookups of a bulk import's linking pass scanned whole tables
+    instead of seeking their indexes. SQLite plans without statistics.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+

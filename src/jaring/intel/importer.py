@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.services import record_event
-from jaring.core.bulk import batch_collection, bulk_writes
+from jaring.core.bulk import batch_collection, bulk_writes, refresh_statistics
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import (
@@ -36,7 +36,14 @@ from jaring.intel.exchange import (
 )
 from jaring.intel.exchange.records import SharedParsed
 from jaring.intel.ingest import SealedReport, ingest, link_pending, seal
-from jaring.intel.models import ImportJob, ImportRejection
+from jaring.intel.models import (
+    FraudReport,
+    ImportJob,
+    ImportRejection,
+    Indicator,
+    PendingLink,
+    Sighting,
+)
 from jaring.intel.validation import FieldError, Vocabulary, parse_report
 from jaring.reference.services import RateTable
 
@@ -314,6 +321,7 @@ def run_import(
         summary.errors.extend(batch.errors)
 
     def link() -> None:
+        refresh_statistics([FraudReport, Sighting, Indicator, PendingLink])
         result = link_pending()
         if result.campaigns:
             record_event("intel.import.link", actor=actor, target=job,

@@ -182,9 +182,23 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     """
     report_ids = sorted(set(report_ids))
     by_indicator: dict[int, set[int]] = defaultdict(set)
-    for batch in chunks(report_ids):
-        for report_id, indicator_id in _linkable_sightings("report_id", batch):
+    if queued and report_ids:
+        # The queue holds exactly these up to the last of them: one join reads their
+        # sightings (PostgreSQL plans it as a whole, rather than as many small lists).
+        for report_id, indicator_id in fetch(
+            f"SELECT s.report_id, s.indicator_id FROM {PENDING} p "  # noqa: S608
+            f"JOIN {SIGHTING} s ON s.report_id = p.report_id "
+            f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
+            "WHERE p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s "
+            "AND s.linkable = %s AND i.status IN (%s, %s)",
+            [report_ids[0], report_ids[-1], report_ids[0], report_ids[-1], True,
+             *LINKING_STATUSES],
+        ):
             by_indicator[indicator_id].add(report_id)
+    else:
+        for batch in chunks(report_ids):
+            for report_id, indicator_id in _linkable_sightings("report_id", batch):
+                by_indicator[indicator_id].add(report_id)
     for indicator_id, report_id in _others(sorted(by_indicator), report_ids, queued):
         by_indicator[indicator_id].add(report_id)
     involved = set(report_ids).union(*by_indicator.values()) if by_indicator else set(report_ids)
