@@ -248,4 +248,3 @@ def refresh_statistics(models: Sequence[type[Model]]) -> None:
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
