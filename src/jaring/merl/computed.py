@@ -181,7 +181,9 @@ REPORT_DIMENSIONS = {
 }
 
 
-_CROSS_BORDER = Q(campaign__countries__contains=",", campaign__status="active")
+# A campaign spanning two or more member states, as the campaigns table says it.
+_CROSS_BORDER_CAMPAIGN = {"countries__contains": ",", "status": "active"}
+_CROSS_BORDER = Q(**{f"campaign__{k}": v for k, v in _CROSS_BORDER_CAMPAIGN.items()})
 
 
 def _report_cube(q: Query) -> list[dict[str, Any]]:
@@ -211,7 +213,7 @@ def _report_cube(q: Query) -> list[dict[str, Any]]:
         # Cross-border campaigns are few: the database reads their ids once, instead
         # of joining every report to its campaign.
         cross_border = Q(campaign_id__in=Campaign.objects.filter(
-            countries__contains=",", status="active").values("id"))
+            **_CROSS_BORDER_CAMPAIGN).values("id"))
         reports = FraudReport.objects.filter(**q.date_range("reported_on"),
                                              **q.country_filter())
         # Counted by a column of the index (never empty), not the id: PostgreSQL's
