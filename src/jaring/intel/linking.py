@@ -90,15 +90,22 @@ CAMPAIGN = Campaign._meta.db_table
 PENDING = PendingLink._meta.db_table
 
 
+def _linkable(where: str, params: list, *, queued: bool = False) -> list[tuple[int, int]]:
+    """(report id, indicator id) of the linking sightings (``s``) matching ``where``;
+    ``queued``: of reports in the linking queue (``p``) only."""
+    source = (f"{PENDING} p JOIN {SIGHTING} s ON s.report_id = p.report_id" if queued
+              else f"{SIGHTING} s")
+    return fetch(
+        f"SELECT s.report_id, s.indicator_id FROM {source} "  # noqa: S608
+        f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
+        f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s)",
+        [*params, True, *LINKING_STATUSES],
+    )
+
+
 def _linkable_sightings(column: str, ids: list[int]) -> list[tuple[int, int]]:
     """(report id, indicator id) of linking sightings whose ``column`` is in ``ids``."""
-    return fetch(
-        f"SELECT s.report_id, s.indicator_id FROM {SIGHTING} s "  # noqa: S608
-        f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-        f"WHERE s.{column} IN ({marks(len(ids))}) AND s.linkable = %s "
-        "AND i.status IN (%s, %s)",
-        [*ids, True, *LINKING_STATUSES],
-    )
+    return _linkable(f"s.{column} IN ({marks(len(ids))})", ids)
 
 
 def lock() -> None:
@@ -187,14 +194,10 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     if queued and report_ids:
         # The queue holds exactly these up to the last of them: one join reads their
         # sightings (PostgreSQL plans it as a whole, rather than as many small lists).
-        for report_id, indicator_id in fetch(
-            f"SELECT s.report_id, s.indicator_id FROM {PENDING} p "  # noqa: S608
-            f"JOIN {SIGHTING} s ON s.report_id = p.report_id "
-            f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-            "WHERE p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s "
-            "AND s.linkable = %s AND i.status IN (%s, %s)",
-            [report_ids[0], report_ids[-1], report_ids[0], report_ids[-1], True,
-             *LINKING_STATUSES],
+        first, last = report_ids[0], report_ids[-1]
+        for report_id, indicator_id in _linkable(
+            "p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s",
+            [first, last, first, last], queued=True,
         ):
             by_indicator[indicator_id].add(report_id)
     else:
