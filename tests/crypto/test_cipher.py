@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -5,6 +7,8 @@ from hypothesis import strategies as st
 from jaring.crypto import keyring
 from jaring.crypto.cipher import (
     DecryptionError,
+    Encrypter,
+    Encrypters,
     blind_index,
     decrypt,
     encrypt,
@@ -26,6 +30,29 @@ def test_any_text_round_trips(text):
     assert decrypt("VN", encrypt("VN", text)) == text
 
 
+@given(st.lists(st.text(), min_size=1, max_size=600))
+def test_an_encrypter_seals_as_encrypt_does_with_fresh_nonces(texts):
+    seal = Encrypter("VN")
+    sealed = [seal(text) for text in texts]  # past its pool of nonces, too
+    assert [decrypt("VN", s) for s in sealed] == texts
+    assert all(s.startswith("VN.1$") for s in sealed)
+    nonces = {base64.b64decode(s.split("$", 1)[1])[:12] for s in sealed}
+    assert len(nonces) == len(sealed)
+    with pytest.raises(DecryptionError):
+        decrypt("TH", sealed[0])
+
+
+def test_encrypters_take_the_current_key_when_made(settings):
+    before = Encrypters()
+    assert before["LA"]("x").startswith("LA.1$") and before["LA"] is before["LA"]
+    content = keyring.read(settings.KEY_FILE)
+    keyring.add_data_key(content, "LA")
+    keyring.write(settings.KEY_FILE, content)
+    keyring.forget()
+    after = Encrypters()["LA"]("x")
+    assert after.startswith("LA.2$") and decrypt("LA", after) == "x"
+
+
 def test_none_passes_through():
     assert encrypt("SG", None) is None
     assert decrypt("SG", None) is None
@@ -41,8 +68,6 @@ def test_ciphertext_moved_to_another_country_fails():
 
 
 def test_tampered_ciphertext_fails():
-    import base64
-
     sealed = encrypt("PH", "secret")
     raw = bytearray(base64.b64decode(sealed.split("$", 1)[1]))
     raw[-5] ^= 0x01

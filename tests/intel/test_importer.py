@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from jaring.intel import importer
 from jaring.intel.importer import ImportRefused, run_import
 from jaring.intel.models import (
     Alert,
@@ -150,12 +151,18 @@ def assert_every_cross_border_campaign_alerted():
                 campaign.country_list), campaign
 
 
-def test_linking_every_batch_or_once_gives_the_same_campaigns(db, tmp_path, centres,
-                                                                settings):
+def test_linking_in_many_passes_or_once_gives_the_same_campaigns(db, tmp_path, centres,
+                                                                   settings, monkeypatch):
     settings.INTEL_FANOUT_CAP = 8  # so that campaigns grow, then split, along the way
     path = write_jsonl(tmp_path / "r.jsonl", generated(800))
-    run_import(path, batch_size=50, link_every=50)
-    every_batch = state()
+    passes = []
+    link_pending = importer.link_pending
+    monkeypatch.setattr(importer, "link_pending",
+                        lambda: passes.append(FraudReport.objects.count()) or link_pending())
+    run_import(path, batch_size=25, link_every=25)
+    # Each pass after as many reports as were linked before it, then one at the end.
+    assert passes == [25, 50, 100, 200, 400, 800, 800]
+    in_passes = state()
     assert_every_cross_border_campaign_alerted()
     wipe()
     run_import(path, batch_size=50, link_every=10_000)
@@ -163,10 +170,10 @@ def test_linking_every_batch_or_once_gives_the_same_campaigns(db, tmp_path, cent
     # Indicators went over the fan-out cap on the way: campaigns had to split.
     assert Indicator.objects.filter(status=Indicator.Status.FLAGGED).exists()
     once = state()
-    # Alerts differ: linking after every batch also alerted about passing states that
-    # a later batch merged or split away. Every campaign standing at the end has
+    # Alerts differ: linking in many passes also alerted about passing states that a
+    # later pass merged or split away. Every campaign standing at the end has
     # alerted each of its countries, either way.
-    assert once["campaigns"] and {**once, "alerts": None} == {**every_batch, "alerts": None}
+    assert once["campaigns"] and {**once, "alerts": None} == {**in_passes, "alerts": None}
     assert_every_cross_border_campaign_alerted()
     rebuild_campaigns()
     assert state()["campaigns"] == once["campaigns"]
@@ -282,3 +289,110 @@ def test_a_batch_crosses_to_the_storing_process_whole(db, centres, tmp_path):
     assert arrived == batch
     assert len(arrived.items) == 29 and arrived.errors and arrived.rejected == 1
     assert arrived.position == batch.position and arrived.last_line == 30
+
+
+def test_counts_stay_exact_through_resubmissions_and_the_queue(db, tmp_path, centres,
+                                                               settings):
+    """Queued reports are counted by the linking pass; a resubmission meanwhile (in the
+    same file, or through the API while an import is halfway) recounts without them."""
+    from jaring.intel.ingest import ingest
+    from jaring.intel.validation import Vocabulary, parse_report
+
+    settings.INTEL_FANOUT_CAP = 8
+    first = generated(300)
+    run_import(write_jsonl(tmp_path / "a.jsonl", first), batch_size=50)
+    new = generated(200, seed=7)
+
+    def like(record, pool):
+        """Another record from the same country (local phone numbers parse only there)."""
+        return next((r for r in pool if r["country"] == record["country"]), record)
+
+    # Linked reports sent again with other indicators and dates, new ones, then some
+    # of those new ones again, a few batches later, with other indicators still.
+    resent = [{**r, "reported_on": other["reported_on"], "indicators": other["indicators"]}
+              for r in first[:60] for other in [like(r, new[100:])]]
+    again = [{**n, "indicators": like(n, first[200:])["indicators"]} for n in new[:20]]
+    path = write_jsonl(tmp_path / "b.jsonl", resent + new + again)
+    calls = {"n": 0}
+
+    def kill_halfway(position):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(path, batch_size=50, commit_every=50, progress=kill_halfway)
+    assert PendingLink.objects.exists()
+    stored, recounted = counted_from_sightings()
+    assert stored != recounted  # queued reports are not counted yet
+
+    def submitted(record, **changes):
+        org = centres[record["country"]]
+        item, errors = parse_report({**record, **changes}, vocabulary=Vocabulary(),
+                                    organisation_id=org.pk, country=org.country_id)
+        assert item is not None and not errors, errors
+        return item
+
+    queued = FraudReport.objects.get(pk=PendingLink.objects.order_by("report_id")
+                                     .values_list("report_id", flat=True).first())
+    record = next(r for r in resent + new if r["reference"] == queued.reference)
+    # Through the API meanwhile: a queued report sent again, and a new report sharing
+    # a queued one's indicators.
+    ingest([submitted(record, indicators=like(record, first[250:])["indicators"]),
+            submitted(new[150], reference="API-1")])
+    run_import(path, batch_size=50, commit_every=50)
+    assert PendingLink.objects.count() == 0
+    stored, recounted = counted_from_sightings()
+    assert stored == recounted
+    linked = state()["campaigns"]
+    rebuild_campaigns()
+    assert state()["campaigns"] == linked
+
+
+def test_parsed_batches_pass_through_private_files_removed_at_the_end(
+        db, tmp_path, centres, monkeypatch):
+    import os
+    import stat
+    import tempfile
+
+    from jaring.intel import importer
+
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    seen = []
+    load = importer.pickle.load
+
+    def looked_at(handle):
+        seen.append((stat.S_IMODE(os.stat(handle.name).st_mode),
+                     stat.S_IMODE(os.stat(os.path.dirname(handle.name)).st_mode)))
+        return load(handle)
+
+    monkeypatch.setattr(importer.pickle, "load", looked_at)
+    path = write_jsonl(tmp_path / "r.jsonl", generated(300))
+    assert run_import(path, batch_size=50, parallel=True).accepted == 300
+    assert seen and set(seen) == {(0o600, 0o700)}
+    assert list(spool.iterdir()) == []
+
+    wipe()
+    with pytest.raises(KeyboardInterrupt):
+        run_import(path, batch_size=50, parallel=True,
+                   progress=lambda position: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert list(spool.iterdir()) == []
+
+
+def test_a_parsing_process_ends_when_the_storing_one_is_gone(tmp_path, monkeypatch):
+    import os
+    import queue
+
+    from jaring.intel import parse_worker
+
+    monkeypatch.setattr(parse_worker, "PATIENCE", 0.01)
+    full = queue.Queue(maxsize=1)
+    full.put("waiting")
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    parse_worker._put(queue.Queue(maxsize=1), "taken", os.getppid(), str(spool))
+    with pytest.raises(SystemExit):  # its parent is not the storing process any more
+        parse_worker._put(full, "never taken", os.getppid() + 1, str(spool))
+    assert not spool.exists()

@@ -2,11 +2,15 @@
 
 One set-based statement per chunk, so the database does the work whether a
 single submission touched three indicators or a bulk import's linking pass
-touched fifty thousand. A submission adds its new reports (:func:`add_reports`);
-a resubmitted report's indicators are recounted whole (:func:`refresh_indicators`);
-a bulk import counts once per linking pass, from the queue of reports it has not
-linked yet (:func:`recount_pending`), instead of rewriting the same indicator rows
-in every batch.
+touched fifty thousand.
+
+An indicator's count is of the reports holding it that are not queued for
+linking (:class:`PendingLink`): a submission adds its new reports
+(:func:`add_reports`); a resubmitted report's indicators are recounted whole
+(:func:`refresh_indicators`), leaving out the queue; and a bulk import's linking
+pass adds the queue (:func:`count_pending`). The import thus writes each
+indicator row once per pass, not in every batch, and the pass adds to the
+counts instead of recounting every report of every indicator it touches.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ _ACTIVE = Indicator.Status.ACTIVE.value
 _FLAGGED = Indicator.Status.FLAGGED.value
 
 
+# Sightings (``s``) of reports that are counted: not queued for linking.
+_COUNTED = f"NOT EXISTS (SELECT 1 FROM {_PENDING} p WHERE p.report_id = s.report_id)"  # noqa: S608
+
+
 def _recount(which: str, params: list) -> set[int]:
     """Recount the indicators selected by ``which`` (SQL yielding indicator ids); flag
     those now over the fan-out cap and return the campaigns they held together."""
@@ -35,15 +43,15 @@ def _recount(which: str, params: list) -> set[int]:
         f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
         f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
         f"FROM {s} s JOIN {r} r ON r.id = s.report_id "
-        f"WHERE s.indicator_id IN ({which}) GROUP BY s.indicator_id) a "
+        f"WHERE s.indicator_id IN ({which}) AND {_COUNTED} GROUP BY s.indicator_id) a "
         f"WHERE {i}.id = a.id",
         params,
     )
-    # Indicators whose last sighting went (a report dropped it on resubmission).
+    # Indicators with no counted report left (a report dropped it on resubmission).
     execute(
         f"UPDATE {i} SET report_count = 0, first_seen = NULL, last_seen = NULL "  # noqa: S608
         f"WHERE id IN ({which}) AND report_count <> 0 "
-        f"AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.indicator_id = {i}.id)",
+        f"AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.indicator_id = {i}.id AND {_COUNTED})",
         params,
     )
     return _flag(which, params)
@@ -74,21 +82,19 @@ def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
     return resplit
 
 
-def _widen(reports: str, params: list, *, whole_count: bool) -> set[int]:
+def _add(reports: str, params: list) -> set[int]:
     """Count the reports selected by ``reports`` (SQL yielding report ids, stored with
-    their sightings) into their indicators: first and last seen widened by their
-    dates, the count recounted whole or (for reports counted nowhere yet) added to.
-    Flags those now over the fan-out cap; returns the campaigns they held together.
+    their sightings, counted nowhere yet) into their indicators: the count added to,
+    first and last seen widened by their dates. Flags those now over the fan-out
+    cap; returns the campaigns they held together.
 
     Only the given reports are read, not every earlier report of every indicator:
     an earlier report's date changes only when it is resubmitted, and a
     resubmission recounts its indicators whole (:func:`refresh_indicators`).
     """
     i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
-    count = (f"(SELECT COUNT(DISTINCT s.report_id) FROM {s} s "  # noqa: S608
-             f"WHERE s.indicator_id = {i}.id)" if whole_count else f"{i}.report_count + a.n")
     execute(
-        f"UPDATE {i} SET report_count = {count}, "  # noqa: S608
+        f"UPDATE {i} SET report_count = {i}.report_count + a.n, "  # noqa: S608
         f"first_seen = CASE WHEN {i}.first_seen IS NULL OR a.first < {i}.first_seen "
         f"THEN a.first ELSE {i}.first_seen END, "
         f"last_seen = CASE WHEN {i}.last_seen IS NULL OR a.last > {i}.last_seen "
@@ -108,18 +114,17 @@ def add_reports(report_ids: list[int]) -> set[int]:
     returns the campaigns to re-split."""
     resplit: set[int] = set()
     for batch in linking.chunks(sorted(set(report_ids))):
-        resplit |= _widen(marks(len(batch)), batch, whole_count=False)
+        resplit |= _add(marks(len(batch)), batch)
     return resplit
 
 
-def recount_pending() -> set[int]:
+def count_pending() -> set[int]:
     """Count the reports queued for linking (a bulk import's reports since its last
     linking pass) into their indicators; returns the campaigns to re-split.
 
-    Counts are recounted whole, from the sighting index: the queue also holds
-    resubmitted reports, which were counted before.
+    The caller then empties the queue: these reports are counted from now on.
     """
-    return _widen(f"SELECT report_id FROM {_PENDING}", [], whole_count=True)  # noqa: S608
+    return _add(f"SELECT report_id FROM {_PENDING}", [])  # noqa: S608
 
 
 def campaigns_holding(indicator_ids: list[int]) -> set[int]:

@@ -14,6 +14,8 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 from jaring.audit.services import record_event
 from jaring.core.bulk import batch_collection, bulk_writes, refresh_statistics
+from jaring.crypto.cipher import Encrypters
 from jaring.identity.models import Organisation
 from jaring.intel import parse_worker
 from jaring.intel.exchange import (
@@ -51,11 +54,14 @@ BATCH = 5000
 # Reports stored per transaction: each commit writes out every page its batches
 # dirtied, and the same index pages are dirtied again by the next batches.
 COMMIT_EVERY = 20_000
-LINK_EVERY = 100_000  # reports stored between two linking passes
+LINK_EVERY = 100_000  # reports stored before the first linking pass
 PARALLEL_FROM_BYTES = 4 << 20
 # Parsing processes for a line-based format: checking and sealing a report costs a
 # little more than storing it, so two parsers keep one storing process busy.
 PARSERS = 2
+# Batches each parsing process may have written ahead of the storing process: enough
+# to go on parsing through a linking pass (about 80,000 reports, 120 MB of files).
+SPOOL_BATCHES = 8
 
 
 class ImportRefused(Exception):
@@ -159,6 +165,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
 
     block = first
     batch = Batch(last_line=skip_through)
+    encrypters = Encrypters()
     with path.open("rb") as raw:
         records = (SHARED_READERS[fmt](raw, wanted) if parts > 1
                    else cast(Iterator[SharedParsed], READERS[fmt](raw)))
@@ -174,6 +181,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
                     yield batch
                 block += 1
                 batch = Batch(last_line=block * batch_size)
+                encrypters = Encrypters()  # the current keys, should they be rotated
             batch.last_line = max(batch.last_line, line)
             if errors is None:  # another process's line
                 continue
@@ -192,7 +200,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
             if item is None:
                 batch.rejected += 1
             else:
-                batch.items.append(seal(item, rates))
+                batch.items.append(seal(item, rates, encrypters))
         batch.position = raw.tell()
     if batch.last_line > skip_through and mine(block):
         yield batch
@@ -200,16 +208,22 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
 
 def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
     """Parse in ``parts`` other processes while this one stores; the processes take
-    the blocks of lines in turn, and so does this one when it stores their batches."""
+    the blocks of lines in turn, and so does this one when it stores their batches.
+
+    The batches come through files in a private temporary directory (see
+    :func:`parse_worker.run`), removed as they are read and at the end.
+    """
     context = multiprocessing.get_context("spawn")
     from django.conf import settings
 
+    spool = tempfile.mkdtemp(prefix="jaring-import-")
     workers = []
     for part in range(parts):
-        queue = context.Queue(maxsize=2)  # bounded: memory stays flat however big the file
+        # Bounded: however big the file, memory stays flat and the files few.
+        queue = context.Queue(maxsize=SPOOL_BATCHES)
         process = context.Process(
             target=parse_worker.run, daemon=True,
-            args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE),
+            args=(queue, settings.SETTINGS_MODULE, str(settings.KEY_FILE), spool,
                   pickle.dumps((*args, (part, parts)))))
         process.start()
         workers.append((queue, process))
@@ -233,12 +247,16 @@ def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
                 raise got
             if done:
                 raise RuntimeError("the parsing processes disagree on the end of the file")
-            yield got
+            with open(got, "rb") as handle:
+                batch = pickle.load(handle)  # noqa: S301 — written by our own process
+            os.unlink(got)
+            yield batch
     finally:
         for _queue, process in workers:
             if process.is_alive():
                 process.terminate()
             process.join(timeout=5)
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 def run_import(
@@ -256,9 +274,13 @@ def run_import(
     """Import a file. ``parallel`` parses in a second process (by default for files of
     a few megabytes or more, on a machine with more than one core).
 
-    Reports are linked into campaigns, and alerts raised, every ``link_every``
-    reports and at the end, rather than with every batch: a big campaign is then
-    updated once per pass instead of once per batch it grows in.
+    Reports are linked into campaigns, and alerts raised, in passes rather than
+    with every batch: a big campaign is then updated once per pass instead of once
+    per batch it grows in. The first pass comes after ``link_every`` reports, each
+    later one after as many reports as the import has linked so far, and the last
+    at the end. Part of a pass's work is per campaign, not per report (re-splitting
+    one that lost a link, alerting on one that grew): a long import then makes a
+    few passes, not one per hundred thousand reports.
     """
     path = Path(path)
     if not path.is_file():
@@ -345,13 +367,14 @@ def run_import(
     try:
         with batch_collection() as collect, bulk_writes():
             stream = iter(batches)
-            unlinked, ended = 0, False
+            unlinked, linked, ended = 0, 0, False
             while not ended:
-                stored, ended = store_some(stream, min(commit_every, link_every - unlinked))
+                due = max(link_every, linked)
+                stored, ended = store_some(stream, min(commit_every, due - unlinked))
                 unlinked += stored
-                if unlinked >= link_every:
+                if unlinked >= due:
                     link()
-                    unlinked = 0
+                    linked, unlinked = linked + unlinked, 0
             # Also what a killed run of this or another import left queued.
             link()
     except FormatError as exc:

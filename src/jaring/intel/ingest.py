@@ -23,7 +23,7 @@ from jaring.core.bulk import (
     marks,
     update_rows,
 )
-from jaring.crypto.cipher import encrypt, keyed_token
+from jaring.crypto.cipher import Encrypters, keyed_token
 from jaring.intel import alerts, counts, linking
 from jaring.intel.models import (
     FraudReport,
@@ -75,8 +75,11 @@ def _text(value: datetime.date | Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def seal(item: ReportInput, rates: RateTable) -> SealedReport:
+def seal(item: ReportInput, rates: RateTable, encrypters: Encrypters | None = None
+         ) -> SealedReport:
+    """``encrypters``: share one across a batch's reports (see :class:`Encrypter`)."""
     country = item.country
+    encrypt = (encrypters if encrypters is not None else Encrypters())[country]
     tlp = str(item.tlp)
     columns = (
         str(item.reported_on),
@@ -91,14 +94,14 @@ def seal(item: ReportInput, rates: RateTable) -> SealedReport:
         item.victim_sex,
         item.victim_nationality,
         item.victim_residence,
-        encrypt(country, item.victim_name) if item.victim_name else "",
-        encrypt(country, item.victim_contact) if item.victim_contact else "",
-        encrypt(country, item.narrative) if item.narrative else "",
+        encrypt(item.victim_name) if item.victim_name else "",
+        encrypt(item.victim_contact) if item.victim_contact else "",
+        encrypt(item.narrative) if item.narrative else "",
         tlp,
     )
     indicators = tuple(
         (indicator_token(n.kind, n.value), str(n.kind), i.role, n.value,
-         encrypt(country, n.value) or "")
+         encrypt(n.value))
         for i in item.indicators for n in (i.normalised,)
     )
     return (item.organisation_id, item.reference, country, tlp, columns, indicators)
@@ -273,7 +276,8 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
         return IngestResult()
     if isinstance(items[0], ReportInput):
         rates = rates or RateTable()
-        reports = [seal(item, rates) for item in items]
+        encrypters = Encrypters()
+        reports = [seal(item, rates, encrypters) for item in items]
     else:
         reports = items
     linking.lock()
@@ -281,8 +285,12 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
     report_ids, created, updated = _store_reports(reports, created_by, stamp)
     indicators = _indicator_rows(reports)
     recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
-    if not defer_linking:
-        # A bulk import counts its new reports at its next linking pass instead.
+    if defer_linking:
+        # Queued reports are counted at the import's next linking pass (and left out
+        # of the recount below, resubmitted ones included: see counts).
+        insert_rows(PendingLink, ["report"], [(pk,) for pk in sorted(set(report_ids))],
+                    ignore_conflicts=True)
+    else:
         resplit |= counts.add_reports(created)
     if recount:
         # After the additions, which it may include: an updated report's indicators
@@ -296,8 +304,6 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
             pk__in=updated[start:start + linking.CHUNK], campaign__isnull=False,
         ).values_list("campaign_id", flat=True))
     if defer_linking:
-        insert_rows(PendingLink, ["report"], [(pk,) for pk in sorted(set(report_ids))],
-                    ignore_conflicts=True)
         _queue_campaigns(resplit, stale)
         return IngestResult(created=created, updated=updated)
     split = linking.resplit(resplit) if resplit else set()
@@ -325,7 +331,7 @@ def link_pending() -> IngestResult:
     """Recompute the queued campaigns, link every queued report into campaigns and
     alert, as :func:`ingest` would have done batch by batch."""
     linking.lock()
-    _queue_campaigns(counts.recount_pending(), set())
+    _queue_campaigns(counts.count_pending(), set())
     queued = dict(PendingCampaign.objects.values_list("campaign_id", "may_split"))
     stale = {pk for pk, may_split in queued.items() if not may_split}
     split = linking.resplit({pk for pk, may_split in queued.items() if may_split})

@@ -247,7 +247,8 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
             elif existing != target:
                 absorbed.append((target, existing))
     _grow(components, targets, campaign_of_anchor, facts)
-    update_rows(FraudReport, ["campaign"], loose)
+    # In id order: consecutive rows share table and index pages.
+    update_rows(FraudReport, ["campaign"], sorted(loose, key=lambda move: move[1]))
     if absorbed:
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:

@@ -9,13 +9,41 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import shutil
+from pathlib import Path
+from queue import Full
 from typing import Any
 
 DONE = "done"
+PATIENCE = 2.0  # seconds between two checks that the storing process still lives
 
 
-def run(queue: Any, settings_module: str, key_file: str, payload: bytes) -> None:
+def _put(queue: Any, item: Any, parent: int, spool: str) -> None:
+    """Hand ``item`` over, waiting as long as the storing process lives: killed, it
+    cannot end this process, which would otherwise wait on a full queue for ever."""
+    while True:
+        try:
+            queue.put(item, timeout=PATIENCE)
+            return
+        except Full:
+            if os.getppid() != parent:
+                shutil.rmtree(spool, ignore_errors=True)
+                raise SystemExit(1) from None
+
+
+def run(queue: Any, settings_module: str, key_file: str, spool: str, payload: bytes) -> None:
+    """Parse this process's share of the file; put on ``queue`` the path of each batch,
+    written to a file in ``spool``, then ``(DONE, peak memory)``.
+
+    Batches go through files, not the queue itself, so that this process can run
+    ahead while the storing one links (seconds at a time) without holding the
+    batches in memory: the operating system's page cache keeps them.
+    """
+    parent = os.getppid()
     try:
+        # The storing process is the import's bottleneck: on a machine with fewer
+        # cores than processes, the parsers must not take its time, only what it leaves.
+        os.nice(10)
         os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
         import django
 
@@ -34,13 +62,20 @@ def run(queue: Any, settings_module: str, key_file: str, payload: bytes) -> None
 
         try:
             with batch_collection() as collect:
-                for batch in parse_batches(*pickle.loads(payload)):  # noqa: S301 — from parent
-                    queue.put(batch)
+                work = pickle.loads(payload)  # noqa: S301 — from the parent
+                for number, batch in enumerate(parse_batches(*work)):
+                    path = Path(spool, f"{work[-1][0]}-{number}")
+                    # Created anew, readable by this user only (the directory is too).
+                    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                              "wb") as handle:
+                        pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    _put(queue, str(path), parent, spool)
                     collect()
         except FormatError as exc:
-            queue.put(FormatError(str(exc)))
+            _put(queue, FormatError(str(exc)), parent, spool)
     except Exception as exc:  # handed to the parent, which raises it
-        queue.put(RuntimeError(f"parsing failed: {exc.__class__.__name__}: {exc}"))
+        _put(queue, RuntimeError(f"parsing failed: {exc.__class__.__name__}: {exc}"), parent,
+             spool)
     # Its peak memory, for the import's benchmark (the parent sees only the largest
     # child's peak through getrusage).
-    queue.put((DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    _put(queue, (DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), parent, spool)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jaring.audit.services import record_event
 from jaring.identity.roles import Role
 from jaring.intel import alerts, linking
-from jaring.intel.counts import campaigns_holding, recount_pending, refresh_indicators
+from jaring.intel.counts import campaigns_holding, count_pending, refresh_indicators
 from jaring.intel.indicators import InvalidIndicator, normalise
 from jaring.intel.ingest import (
     IngestResult,
@@ -217,7 +217,7 @@ def rebuild_campaigns(progress=None) -> set[int]:
         linking.lock()
         # A killed bulk import leaves reports whose indicators it had not counted yet:
         # the fan-out cap must see them before links are drawn.
-        recount_pending()
+        count_pending()
         live = linking.rebuild(progress)
     record_event("intel.campaigns.rebuild", detail={"campaigns": len(live)})
     return live
