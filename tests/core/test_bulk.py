@@ -77,3 +77,16 @@ def test_rows_inserted_and_updated_in_bulk_keep_their_values(db, monkeypatch):
         3: ("active", None, None, Decimal("0.01"), 0),
         4: ("dissolved", None, datetime.date(2026, 7, 8), Decimal("5"), 4),
     }
+
+
+def test_among_selects_by_ids_and_by_text_on_either_database(db):
+    from jaring.core.bulk import among, fetch
+    from jaring.reference.models import Country
+
+    codes = sorted(Country.objects.values_list("code", flat=True))[:3]
+    inside, params = among([*codes, "ZZ"], "text")
+    assert sorted(c for (c,) in fetch(
+        f"SELECT code FROM {Country._meta.db_table} WHERE code IN ({inside})", params)) == codes
+    inside, params = among(list(range(1, 2001)))
+    assert fetch(f"SELECT COUNT(*) FROM (SELECT 1 AS x) t WHERE 1500 IN ({inside}) "
+                 f"AND 2001 NOT IN ({inside})", params + params) == [(1,)]

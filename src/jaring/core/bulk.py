@@ -159,6 +159,19 @@ def marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
+def among(values: Sequence[Any], kind: str = "bigint") -> tuple[str, list[Any]]:
+    """What goes inside ``IN (…)`` for these values (of SQL type ``kind``), and its
+    parameters.
+
+    A placeholder per value on SQLite. On PostgreSQL one array, unnested: psycopg
+    parses a query's placeholders in Python, and for lists of ten thousand ids that
+    took a fifth of a linking pass.
+    """
+    if connection.vendor == "postgresql":
+        return f"SELECT unnest(%s::{kind}[])", [list(values)]
+    return marks(len(values)), list(values)
+
+
 def fetched_date(value: Any) -> datetime.date | None:
     """A date column as a raw query returns it: a date, or ISO text where the driver
     leaves it as text (cheaper than a model field's ``to_python`` on hot paths)."""

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from jaring.core.bulk import (
     adapted_datetime,
+    among,
     fetch,
     fetched_date,
     insert_rows,
-    marks,
     update_rows,
 )
 from jaring.intel.linking import CAMPAIGN, CHUNK, chunks, money
@@ -38,22 +38,23 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
     """Create or refresh today's alert for each country of each cross-border campaign."""
     campaigns: list[tuple] = []
     for batch in chunks(sorted(set(campaign_ids))):
+        inside, params = among(batch)
         campaigns.extend(
             row for row in fetch(
                 "SELECT id, report_count, countries, total_loss_usd, first_seen, "  # noqa: S608
-                f"last_seen FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))}) "
-                "AND status = %s", [*batch, Campaign.Status.ACTIVE],
+                f"last_seen FROM {CAMPAIGN} WHERE id IN ({inside}) "
+                "AND status = %s", [*params, Campaign.Status.ACTIVE],
             ) if "," in row[2]
         )
     if not campaigns:
         return 0
     existing: dict[tuple[int, str], tuple[int, int, str, str]] = {}
     for start in range(0, len(campaigns), CHUNK):
-        ids = [c[0] for c in campaigns[start:start + CHUNK]]
+        inside, params = among([c[0] for c in campaigns[start:start + CHUNK]])
         for pk, campaign_id, country, count, countries, state in fetch(
             f"SELECT id, campaign_id, country_id, report_count, countries, state "  # noqa: S608
-            f"FROM {ALERT} WHERE day = %s AND campaign_id IN ({marks(len(ids))})",
-            [connection.ops.adapt_datefield_value(today), *ids],
+            f"FROM {ALERT} WHERE day = %s AND campaign_id IN ({inside})",
+            [connection.ops.adapt_datefield_value(today), *params],
         ):
             existing[(campaign_id, country)] = (pk, count, countries, state)
     wanted = [(c, country) for c in campaigns for country in c[2].split(",")]

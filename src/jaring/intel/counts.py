@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from jaring.core.bulk import execute, fetch, marks, update_rows
+from jaring.core.bulk import among, execute, fetch, update_rows
 from jaring.crypto.cipher import decrypt
 from jaring.intel import linking
 from jaring.intel.models import FraudReport, Indicator, PendingLink, Sighting
@@ -69,8 +69,9 @@ def _flag(which: str, params: list) -> set[int]:
     if not flagged:
         return set()
     for batch in linking.chunks(flagged):
-        execute(f"UPDATE {i} SET status = %s WHERE id IN ({marks(len(batch))})",  # noqa: S608
-                [_FLAGGED, *batch])
+        inside, params = among(batch)
+        execute(f"UPDATE {i} SET status = %s WHERE id IN ({inside})",  # noqa: S608
+                [_FLAGGED, *params])
     return campaigns_holding(flagged)
 
 
@@ -78,7 +79,7 @@ def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
     """Recount the given indicators; returns the campaigns to re-split (see :func:`_recount`)."""
     resplit: set[int] = set()
     for batch in linking.chunks(sorted(set(indicator_ids))):
-        resplit |= _recount(marks(len(batch)), batch)
+        resplit |= _recount(*among(batch))
     return resplit
 
 
@@ -114,7 +115,7 @@ def add_reports(report_ids: list[int]) -> set[int]:
     returns the campaigns to re-split."""
     resplit: set[int] = set()
     for batch in linking.chunks(sorted(set(report_ids))):
-        resplit |= _add(marks(len(batch)), batch)
+        resplit |= _add(*among(batch))
     return resplit
 
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from jaring.core.bulk import (
     adapted_datetime,
+    among,
     fetch,
     insert_rows,
-    marks,
     update_rows,
 )
 from jaring.crypto.cipher import Encrypters, keyed_token
@@ -114,11 +114,10 @@ def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for org, refs in by_org.items():
         for start in range(0, len(refs), linking.CHUNK):
-            chunk = refs[start:start + linking.CHUNK]
+            inside, params = among(refs[start:start + linking.CHUNK], "text")
             for reference, pk in fetch(
                 f"SELECT reference, id FROM {linking.REPORT} "  # noqa: S608
-                f"WHERE organisation_id = %s AND reference IN ({marks(len(chunk))})",
-                [org, *chunk],
+                f"WHERE organisation_id = %s AND reference IN ({inside})", [org, *params],
             ):
                 found[(org, reference)] = pk
     return found
@@ -160,10 +159,10 @@ def _store_reports(
 
 def _lookup_indicators(tokens: list[str], found: dict[str, tuple[int, bool]]) -> None:
     for start in range(0, len(tokens), linking.CHUNK):
-        chunk = tokens[start:start + linking.CHUNK]
+        inside, params = among(tokens[start:start + linking.CHUNK], "text")
         for token, pk, shown in fetch(
             f"SELECT token, id, value <> '' FROM {linking.INDICATOR} "  # noqa: S608
-            f"WHERE token IN ({marks(len(chunk))})", chunk,
+            f"WHERE token IN ({inside})", params,
         ):
             found[token] = (pk, bool(shown))
 
@@ -183,10 +182,9 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
         warned: set[str] = set()
         table = WarninglistEntry._meta.db_table
         for start in range(0, len(missing), linking.CHUNK):
-            chunk = missing[start:start + linking.CHUNK]
+            inside, params = among(missing[start:start + linking.CHUNK], "text")
             warned.update(token for (token,) in fetch(
-                f"SELECT token FROM {table} WHERE token IN ({marks(len(chunk))})",  # noqa: S608
-                chunk,
+                f"SELECT token FROM {table} WHERE token IN ({inside})", params,  # noqa: S608
             ))
         # As with reports, new rows are numbered above the highest id now, and the
         # linking lock keeps anyone else from adding any: one range scan reads them.

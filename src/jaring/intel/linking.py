@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from jaring.core.bulk import (
     adapted_datetime,
+    among,
     fetch,
     fetched_date,
     insert_rows,
-    marks,
     update_rows,
 )
 from jaring.intel.models import (
@@ -105,7 +105,8 @@ def _linkable(where: str, params: list, *, queued: bool = False) -> list[tuple[i
 
 def _linkable_sightings(column: str, ids: list[int]) -> list[tuple[int, int]]:
     """(report id, indicator id) of linking sightings whose ``column`` is in ``ids``."""
-    return _linkable(f"s.{column} IN ({marks(len(ids))})", ids)
+    inside, params = among(ids)
+    return _linkable(f"s.{column} IN ({inside})", params)
 
 
 def lock() -> None:
@@ -144,16 +145,18 @@ def _others(indicator_ids: list[int], given: list[int], queued: bool
                 yield indicator_id, report_id
         return
     else:
-        outside, extra = f"s.report_id NOT IN ({marks(len(given))})", given
+        inside, extra = among(given)
+        outside = f"s.report_id NOT IN ({inside})"
     # The lowest such report of each indicator, found by seeking the sighting index
     # and stopping at the first one outside (a grouped MIN would read them all).
     for batch in chunks(indicator_ids):
+        inside, params = among(batch)
         for indicator_id, report_id in fetch(
             f"SELECT i.id, (SELECT s.report_id FROM {SIGHTING} s "  # noqa: S608
             f"WHERE s.indicator_id = i.id AND s.linkable = %s AND {outside} "
             f"ORDER BY s.report_id LIMIT 1) FROM {INDICATOR} i "
-            f"WHERE i.id IN ({marks(len(batch))}) AND i.status IN (%s, %s)",
-            [True, *extra, *batch, *LINKING_STATUSES],
+            f"WHERE i.id IN ({inside}) AND i.status IN (%s, %s)",
+            [True, *extra, *params, *LINKING_STATUSES],
         ):
             if report_id is not None:
                 yield indicator_id, report_id
@@ -212,11 +215,11 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     campaign_of_anchor: dict[int, int] = {}
     facts: dict[int, tuple] = {}  # a loose report's own figures
     for batch in chunks(sorted(involved)):
+        inside, params = among(batch)
         rows = fetch(
             "SELECT r.id, r.campaign_id, c.anchor_report_id, r.country_id, "  # noqa: S608
             f"r.loss_usd, r.reported_on FROM {REPORT} r "
-            f"LEFT JOIN {CAMPAIGN} c ON c.id = r.campaign_id "
-            f"WHERE r.id IN ({marks(len(batch))})", batch,
+            f"LEFT JOIN {CAMPAIGN} c ON c.id = r.campaign_id WHERE r.id IN ({inside})", params,
         )
         for pk, campaign_id, anchor, country, loss, reported in rows:
             node_of[pk] = anchor if campaign_id else pk
@@ -268,9 +271,10 @@ def _grow(components: dict[int, list[int]], targets: dict[int, int],
     stored: dict[int, tuple] = {}
     existing = sorted(set(campaign_of_anchor.values()))
     for batch in chunks(existing):
+        inside, params = among(batch)
         for pk, *row in fetch(
             "SELECT id, report_count, total_loss_usd, first_seen, last_seen, "  # noqa: S608
-            f"countries FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))})", batch,
+            f"countries FROM {CAMPAIGN} WHERE id IN ({inside})", params,
         ):
             count, loss, first, last, countries = row
             stored[pk] = (count, loss, fetched_date(first), fetched_date(last),
@@ -293,9 +297,10 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
     anchors = sorted(anchors)
     found: dict[int, tuple[int, str]] = {}
     for batch in chunks(anchors):
+        inside, params = among(batch)
         for anchor, pk, status in fetch(
             f"SELECT anchor_report_id, id, status FROM {CAMPAIGN} "  # noqa: S608
-            f"WHERE anchor_report_id IN ({marks(len(batch))})", batch,
+            f"WHERE anchor_report_id IN ({inside})", params,
         ):
             found[anchor] = (pk, status)
     missing = [a for a in anchors if a not in found]
@@ -306,9 +311,10 @@ def _campaigns_for_anchors(anchors) -> dict[int, int]:
                     [(a, Campaign.Status.ACTIVE, 0, "", 0, now, now) for a in missing],
                     ignore_conflicts=True)
         for batch in chunks(missing):
+            inside, params = among(batch)
             for anchor, pk in fetch(
                 f"SELECT anchor_report_id, id FROM {CAMPAIGN} "  # noqa: S608
-                f"WHERE anchor_report_id IN ({marks(len(batch))})", batch,
+                f"WHERE anchor_report_id IN ({inside})", params,
             ):
                 found[anchor] = (pk, Campaign.Status.ACTIVE)
     revive = [pk for pk, status in found.values() if status != Campaign.Status.ACTIVE]
@@ -329,13 +335,14 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
     anchors: dict[int, int] = {}
     campaign_of: dict[int, int] = {}
     for batch in chunks(ids):
+        inside, params = among(batch)
         anchors.update(fetch(
             f"SELECT id, anchor_report_id FROM {CAMPAIGN} "  # noqa: S608
-            f"WHERE id IN ({marks(len(batch))})", batch,
+            f"WHERE id IN ({inside})", params,
         ))
         campaign_of.update(fetch(
             f"SELECT id, campaign_id FROM {REPORT} "  # noqa: S608
-            f"WHERE campaign_id IN ({marks(len(batch))})", batch,
+            f"WHERE campaign_id IN ({inside})", params,
         ))
     # Linked reports always share a campaign, so one union-find over the members of
     # every campaign in hand keeps each campaign's pieces apart.
@@ -445,22 +452,23 @@ def refresh_stats(campaign_ids: Iterable[int]) -> None:
     ids = sorted(set(campaign_ids))
     now = adapted_datetime(timezone.now())
     for batch in chunks(ids):
-        where = f"campaign_id IN ({marks(len(batch))})"
+        inside, params = among(batch)
+        where = f"campaign_id IN ({inside})"
         stats = {
             row[0]: row[1:]
             for row in fetch(
                 "SELECT campaign_id, COUNT(*), SUM(loss_usd), MIN(reported_on), "  # noqa: S608
-                f"MAX(reported_on) FROM {REPORT} WHERE {where} GROUP BY campaign_id", batch,
+                f"MAX(reported_on) FROM {REPORT} WHERE {where} GROUP BY campaign_id", params,
             )
         }
         countries: dict[int, set[str]] = defaultdict(set)
         for campaign_id, country in fetch(
             f"SELECT DISTINCT campaign_id, country_id FROM {REPORT} WHERE {where}",  # noqa: S608
-            batch,
+            params,
         ):
             countries[campaign_id].add(country)
-        active = fetch(f"SELECT id FROM {CAMPAIGN} WHERE id IN ({marks(len(batch))}) "  # noqa: S608
-                       "AND status = %s", [*batch, Campaign.Status.ACTIVE])
+        active = fetch(f"SELECT id FROM {CAMPAIGN} WHERE id IN ({inside}) "  # noqa: S608
+                       "AND status = %s", [*params, Campaign.Status.ACTIVE])
         rows = []
         for (pk,) in active:
             n, loss, first, last = stats.get(pk, (0, None, None, None))
