@@ -54,7 +54,7 @@ BATCH = 5000
 # Reports stored per transaction: each commit writes out every page its batches
 # dirtied, and the same index pages are dirtied again by the next batches.
 COMMIT_EVERY = 20_000
-LINK_EVERY = 100_000  # reports stored before the first linking pass
+LINK_EVERY = 100_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
 # Parsing processes for a line-based format: checking and sealing a report costs a
 # little more than storing it, so two parsers keep one storing process busy.
@@ -274,13 +274,9 @@ def run_import(
     """Import a file. ``parallel`` parses in a second process (by default for files of
     a few megabytes or more, on a machine with more than one core).
 
-    Reports are linked into campaigns, and alerts raised, in passes rather than
-    with every batch: a big campaign is then updated once per pass instead of once
-    per batch it grows in. The first pass comes after ``link_every`` reports, each
-    later one after as many reports as the import has linked so far, and the last
-    at the end. Part of a pass's work is per campaign, not per report (re-splitting
-    one that lost a link, alerting on one that grew): a long import then makes a
-    few passes, not one per hundred thousand reports.
+    Reports are linked into campaigns, and alerts raised, every ``link_every``
+    reports and at the end, rather than with every batch: a big campaign is then
+    updated once per pass instead of once per batch it grows in.
     """
     path = Path(path)
     if not path.is_file():
@@ -367,14 +363,13 @@ def run_import(
     try:
         with batch_collection() as collect, bulk_writes():
             stream = iter(batches)
-            unlinked, linked, ended = 0, 0, False
+            unlinked, ended = 0, False
             while not ended:
-                due = max(link_every, linked)
-                stored, ended = store_some(stream, min(commit_every, due - unlinked))
+                stored, ended = store_some(stream, min(commit_every, link_every - unlinked))
                 unlinked += stored
-                if unlinked >= due:
+                if unlinked >= link_every:
                     link()
-                    linked, unlinked = linked + unlinked, 0
+                    unlinked = 0
             # Also what a killed run of this or another import left queued.
             link()
     except FormatError as exc:
