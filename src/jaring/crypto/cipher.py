@@ -28,38 +28,33 @@ class DecryptionError(Exception):
 def encrypt(scope: str, plaintext: str | None) -> str | None:
     if plaintext is None:
         return None
-    ring = keyring()
-    key = ring.current(scope)
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = ring.aead(key).encrypt(nonce, plaintext.encode("utf-8"), scope.encode("ascii"))
-    return f"{key.id}${base64.b64encode(nonce + sealed).decode('ascii')}"
+    return Encrypter(scope, nonces=1)(plaintext)
 
 
 class Encrypter:
-    """Encrypts many values for one scope, as :func:`encrypt` does one.
+    """Encrypts values for one scope with its current key.
 
     A bulk import encrypts millions of values: looking the key up and asking the
-    kernel for a nonce each time cost more than the encryption itself. This takes
-    the scope's current key once (make one per batch, so a rotation still takes
-    effect within seconds) and draws random nonces 256 at a time.
+    kernel for a nonce each time cost more than the encryption itself. One
+    encrypter takes the key once (make one per batch, so a rotation still takes
+    effect within seconds) and draws random nonces ``nonces`` at a time.
     """
 
-    __slots__ = ("_aad", "_nonces", "_prefix", "_seal", "_used")
+    __slots__ = ("_aad", "_nonces", "_pool", "_prefix", "_seal", "_used")
 
-    _POOL = 256
-
-    def __init__(self, scope: str) -> None:
+    def __init__(self, scope: str, nonces: int = 256) -> None:
         ring = keyring()
         key = ring.current(scope)
         self._prefix = f"{key.id}$"
         self._seal = ring.aead(key).encrypt
         self._aad = scope.encode("ascii")
+        self._pool = nonces
         self._nonces = b""
-        self._used = self._POOL
+        self._used = nonces
 
     def __call__(self, plaintext: str) -> str:
-        if self._used == self._POOL:
-            self._nonces, self._used = os.urandom(NONCE_BYTES * self._POOL), 0
+        if self._used == self._pool:
+            self._nonces, self._used = os.urandom(NONCE_BYTES * self._pool), 0
         start = self._used * NONCE_BYTES
         nonce = self._nonces[start:start + NONCE_BYTES]
         self._used += 1

@@ -63,8 +63,9 @@ def run(queue: Any, settings_module: str, key_file: str, spool: str, payload: by
         try:
             with batch_collection() as collect:
                 work = pickle.loads(payload)  # noqa: S301 — from the parent
+                part, _parts = work[-1]
                 for number, batch in enumerate(parse_batches(*work)):
-                    path = Path(spool, f"{work[-1][0]}-{number}")
+                    path = Path(spool, f"{part}-{number}")
                     # Created anew, readable by this user only (the directory is too).
                     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
                               "wb") as handle:
@@ -79,3 +80,5 @@ def run(queue: Any, settings_module: str, key_file: str, spool: str, payload: by
     # Its peak memory, for the import's benchmark (the parent sees only the largest
     # child's peak through getrusage).
     _put(queue, (DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), parent, spool)
+    if os.getppid() != parent:  # nobody is left to read what this process wrote
+        shutil.rmtree(spool, ignore_errors=True)
