@@ -147,11 +147,10 @@ def insert_rows(
                f"SELECT * FROM unnest({_typed_arrays(model, fields)}) ON CONFLICT DO NOTHING")
         _by_arrays(sql, batch)
         return
-    marks = ", ".join(["%s"] * len(fields))
     verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
     with connection.cursor() as cursor:
-        cursor.executemany(f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})",
-                           batch)
+        cursor.executemany(
+            f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks(len(fields))})", batch)
 
 
 def marks(count: int) -> str:

@@ -18,6 +18,15 @@ DONE = "done"
 PATIENCE = 2.0  # seconds between two checks that the storing process still lives
 
 
+def _orphaned(parent: int, spool: str) -> bool:
+    """Whether the storing process is gone; if so, nobody will read the batches this
+    process wrote, and they are removed."""
+    if os.getppid() == parent:
+        return False
+    shutil.rmtree(spool, ignore_errors=True)
+    return True
+
+
 def _put(queue: Any, item: Any, parent: int, spool: str) -> None:
     """Hand ``item`` over, waiting as long as the storing process lives: killed, it
     cannot end this process, which would otherwise wait on a full queue for ever."""
@@ -26,8 +35,7 @@ def _put(queue: Any, item: Any, parent: int, spool: str) -> None:
             queue.put(item, timeout=PATIENCE)
             return
         except Full:
-            if os.getppid() != parent:
-                shutil.rmtree(spool, ignore_errors=True)
+            if _orphaned(parent, spool):
                 raise SystemExit(1) from None
 
 
@@ -80,5 +88,4 @@ def run(queue: Any, settings_module: str, key_file: str, spool: str, payload: by
     # Its peak memory, for the import's benchmark (the parent sees only the largest
     # child's peak through getrusage).
     _put(queue, (DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), parent, spool)
-    if os.getppid() != parent:  # nobody is left to read what this process wrote
-        shutil.rmtree(spool, ignore_errors=True)
+    _orphaned(parent, spool)
