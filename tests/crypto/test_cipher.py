@@ -99,6 +99,8 @@ def test_blind_index_is_normalised_and_purpose_bound():
 def test_keyed_token_is_deterministic_and_keyed():
     assert keyed_token("phone", "+6591234567") == keyed_token("phone", "+6591234567")
     assert keyed_token("phone", "+6591234567") != keyed_token("phone", "+6591234568")
+    assert keyed_token("phone", "+6591234567") != keyed_token("email", "+6591234567")
+    assert len(keyed_token("phone", "+6591234567")) == 16
 
 
 def test_key_file_is_private(settings):

@@ -66,7 +66,7 @@ def _flagged(world: World, actor: str, variant: str) -> str:
 
 def _entry(world: World, actor: str, variant: str) -> str:
     entry = WarninglistEntry.objects.create(kind="domain", value=f"m{next(_n)}.example",
-                                            token=f"matrix-{next(_n)}", reason="matrix")
+                                            token=f"matrix-{next(_n)}".encode(), reason="matrix")
     return f"/api/v1/intel/warninglist/{entry.pk}"
 
 

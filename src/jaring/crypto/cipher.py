@@ -115,7 +115,16 @@ def blind_index(purpose: str, value: str | None) -> str | None:
     return hmac.digest(keyring().blind_index_key, message, "sha256").hex()[:32]
 
 
-def keyed_token(purpose: str, value: str) -> str:
-    """A keyed token for matching values that must never be stored raw (TLP RED)."""
+TOKEN_BYTES = 16
+
+
+def keyed_token(purpose: str, value: str) -> bytes:
+    """A keyed token for matching values that must never be stored raw (TLP RED).
+
+    The first 16 bytes of an HMAC-SHA256: two distinct values share a token with a
+    chance of about n²/2¹²⁹ among n values, nil for any number of indicators a
+    region will hold. Stored as bytes, the matching index is a third of its size
+    as 64 hexadecimal characters, and a bulk import inserts into it at random.
+    """
     message = f"{purpose}\x00{value}".encode()
-    return hmac.digest(keyring().token_key, message, "sha256").hex()
+    return hmac.digest(keyring().token_key, message, "sha256")[:TOKEN_BYTES]

@@ -44,7 +44,7 @@ REPORT_FIELDS = [
 ]
 
 
-def indicator_token(kind: str, value: str) -> str:
+def indicator_token(kind: str, value: str) -> bytes:
     return keyed_token("intel.indicator", f"{kind}\x00{value}")
 
 
@@ -65,7 +65,7 @@ class IngestResult:
 #
 # (matching token of kind and value, kind, role, canonical value, shown only where
 # the sharing level allows, the value encrypted for the reporting country)
-SealedIndicator = tuple[str, str, str, str, str]
+SealedIndicator = tuple[bytes, str, str, str, str]
 # (organisation id, reference, country, TLP, REPORT_FIELDS in order without
 # updated_at, its sealed indicators)
 SealedReport = tuple[int, str, str, str, tuple, tuple[SealedIndicator, ...]]
@@ -157,9 +157,9 @@ def _store_reports(
     return [ids[(r[0], r[1])] for r in reports], created, updated
 
 
-def _lookup_indicators(tokens: list[str], found: dict[str, tuple[int, bool]]) -> None:
+def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]) -> None:
     for start in range(0, len(tokens), linking.CHUNK):
-        inside, params = among(tokens[start:start + linking.CHUNK], "text")
+        inside, params = among(tokens[start:start + linking.CHUNK], "bytea")
         for token, pk, shown in fetch(
             f"SELECT token, id, value <> '' FROM {linking.INDICATOR} "  # noqa: S608
             f"WHERE token IN ({inside})", params,
@@ -167,22 +167,22 @@ def _lookup_indicators(tokens: list[str], found: dict[str, tuple[int, bool]]) ->
             found[token] = (pk, bool(shown))
 
 
-def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
+def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]]:
     """Get or create the Indicator row of every value in the batch: its id, and whether
     it shows its value already, by token."""
-    wanted: dict[str, str] = {}
+    wanted: dict[bytes, str] = {}
     for *_, sealed in reports:
         for token, kind, *_ in sealed:
             wanted.setdefault(token, kind)
     tokens = sorted(wanted)
-    found: dict[str, tuple[int, bool]] = {}
+    found: dict[bytes, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
     missing = [t for t in tokens if t not in found]
     if missing:
-        warned: set[str] = set()
+        warned: set[bytes] = set()
         table = WarninglistEntry._meta.db_table
         for start in range(0, len(missing), linking.CHUNK):
-            inside, params = among(missing[start:start + linking.CHUNK], "text")
+            inside, params = among(missing[start:start + linking.CHUNK], "bytea")
             warned.update(token for (token,) in fetch(
                 f"SELECT token FROM {table} WHERE token IN ({inside})", params,  # noqa: S608
             ))
@@ -203,7 +203,7 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[str, tuple[int, bool]]:
 
 def _replace_sightings(
     reports: list[SealedReport], report_ids: list[int],
-    indicators: dict[str, tuple[int, bool]], updated: list[int],
+    indicators: dict[bytes, tuple[int, bool]], updated: list[int],
 ) -> tuple[set[int], set[int]]:
     """Write the batch's sightings. Returns the indicators an updated report touched
     (whose values must be rechecked), and campaigns to re-split."""

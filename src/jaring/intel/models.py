@@ -159,7 +159,7 @@ class Indicator(models.Model):
         WARNINGLISTED = "warninglisted", "On the warninglist: never links"
 
     kind = models.CharField(max_length=20)
-    token = models.CharField(max_length=64, unique=True)
+    token = models.BinaryField(max_length=16, unique=True)
     # The canonical value, or empty while every sighting is RED / AMBER+STRICT.
     value = models.CharField(max_length=600, blank=True, default="")
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
@@ -171,7 +171,7 @@ class Indicator(models.Model):
         indexes = [models.Index(fields=["kind", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.value or self.token[:12]}"
+        return f"{self.kind}:{self.value or bytes(self.token).hex()[:12]}"
 
     @property
     def links(self) -> bool:
@@ -219,7 +219,7 @@ class WarninglistEntry(models.Model):
 
     kind = models.CharField(max_length=20)
     value = models.CharField(max_length=600)
-    token = models.CharField(max_length=64, unique=True)
+    token = models.BinaryField(max_length=16, unique=True)
     reason = models.CharField(max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -245,7 +245,7 @@ def search(user: Any, query: str, kind: str | None = None, *, request: Any = Non
         return result
     tokens = {indicator_token(c.kind, c.value): c for c in candidates}
     found = list(Indicator.objects.filter(token__in=list(tokens)))
-    chosen = tokens[found[0].token] if found else candidates[0]
+    chosen = tokens[bytes(found[0].token)] if found else candidates[0]
     result.kind, result.value = chosen.kind, chosen.value
     if not found:
         return result

@@ -1,0 +1,36 @@
+"""Migrations that convert stored data, run forwards over rows written before them."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from jaring.intel.ingest import indicator_token
+from jaring.intel.models import Indicator, WarninglistEntry
+
+BEFORE = [("intel", "0009_indicator_fillfactor")]
+AFTER = [("intel", "0010_binary_tokens")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hex_tokens_become_the_same_hmac_cut_to_16_bytes():
+    token = indicator_token("phone", "+6591234567")
+    # What intel 0009 stored: the whole HMAC-SHA256 in hexadecimal, whose first 16
+    # bytes are the token now.
+    stored = token.hex() + "ab" * 16
+    apps = _migrate(BEFORE)
+    try:
+        apps.get_model("intel", "Indicator").objects.create(
+            kind="phone", token=stored, value="+6591234567", status="active")
+        apps.get_model("intel", "WarninglistEntry").objects.create(
+            kind="phone", value="+6591234567", token=stored, reason="bank hotline")
+    finally:
+        _migrate(AFTER)
+    assert bytes(Indicator.objects.get(kind="phone").token) == token
+    assert bytes(WarninglistEntry.objects.get(kind="phone").token) == token
