@@ -36,6 +36,10 @@ def test_generate_is_deterministic(tmp_path):
     records = [json.loads(line) for line in first.read_text().splitlines()]
     assert len(records) == 50
     assert all(r["indicators"] for r in records)
+    # In the order reported, over a year from the start.
+    dates = [r["reported_on"] for r in records]
+    assert dates == sorted(dates)
+    assert dates[0] == "2026-01-01" and "2026-12-01" < dates[-1] <= "2026-12-31"
 
 
 def test_import_rebuild_and_export(tmp_path, centres):

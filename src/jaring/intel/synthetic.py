@@ -262,7 +262,9 @@ class Generator:
         if rng.random() < 0.02:
             kind, value = rng.choice(NOISE_VALUES)
             indicators.append(_indicator(kind, value, "other"))
-        reported = self.start + datetime.timedelta(days=int(rng.random() * self.days))
+        # Numbered as reported, as a centre's case system numbers them: a file lists
+        # its reports in the order they came in.
+        reported = self.start + datetime.timedelta(days=(number - 1) * self.days // self.reports)
         incident = reported - datetime.timedelta(days=rng.randint(0, 20))
         amount, currency = _loss(scam_type, country, rng)
         person = names.person(country, rng)
