@@ -54,7 +54,7 @@ BATCH = 5000
 # Reports stored per transaction: each commit writes out every page its batches
 # dirtied, and the same index pages are dirtied again by the next batches.
 COMMIT_EVERY = 20_000
-LINK_EVERY = 100_000  # reports stored between two linking passes
+LINK_EVERY = 200_000  # reports stored between two linking passes
 PARALLEL_FROM_BYTES = 4 << 20
 # Parsing processes for a line-based format: checking and sealing a report costs a
 # little more than storing it, so two parsers keep one storing process busy.
