@@ -52,6 +52,22 @@ def test_known_numbers(raw, country, e164, kind):
 
 
 @pytest.mark.parametrize(
+    ("raw", "country", "shown"),
+    [
+        ("0917 123 4567", "PH", "+63 917 123 4567"),
+        ("(02) 123-4567", "TH", "+66 2 123 4567"),
+        ("+65 6123 4567 ext. 89", None, "+65 6123 4567 ext. 89"),
+    ],
+)
+def test_display_is_the_international_form_made_when_read(raw, country, shown):
+    result = normalise_phone(raw, country)
+    assert result.shown is None
+    assert result.display == shown
+    assert result.display == phonenumbers.format_number(
+        phonenumbers.parse(raw, country), PhoneNumberFormat.INTERNATIONAL)
+
+
+@pytest.mark.parametrize(
     ("raw", "country", "reason"),
     [
         ("", "SG", "empty"),
@@ -60,6 +76,8 @@ def test_known_numbers(raw, country, e164, kind):
         ("call me at 91234567", "SG", "not a phone number"),
         ("91234567", None, "no country code"),
         ("+999 1234 5678", None, "unknown country calling code"),
+        # No calling code starts with 0: not Indonesia's 62 (found by Hypothesis).
+        ("+06222000000", "ID", "unknown country calling code"),
         ("+66 12 345 6789", None, "not a valid number for TH"),
         ("+65 1234 5678 9012 3456", None, "too long"),
     ],

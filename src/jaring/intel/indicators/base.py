@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -50,8 +51,26 @@ class Normalised:
 
     kind: IndicatorKind
     value: str
-    display: str
+    # The display text, or None for a kind that formats it from the rest only when
+    # it is read (see display_from_value).
+    shown: str | None
     attributes: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def display(self) -> str:
+        if self.shown is not None:
+            return self.shown
+        return _DISPLAY_FROM_VALUE[self.kind](self)
+
+
+# A bulk import normalises millions of values and shows none of them: formatting
+# every phone number for people cost a parsing process a tenth of its time.
+_DISPLAY_FROM_VALUE: dict[IndicatorKind, Callable[[Normalised], str]] = {}
+
+
+def display_from_value(kind: IndicatorKind, formats: Callable[[Normalised], str]) -> None:
+    """Have ``kind``'s display text made by ``formats`` when read, not when normalised."""
+    _DISPLAY_FROM_VALUE[kind] = formats
 
 
 _RAW_SHOWN = 120

@@ -9,7 +9,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 from phonenumbers import ValidationResult as _VR
 
-from .base import IndicatorKind, InvalidIndicator, Normalised, fail
+from .base import IndicatorKind, InvalidIndicator, Normalised, display_from_value, fail
 
 KIND = IndicatorKind.PHONE
 
@@ -69,6 +69,9 @@ def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str]
     if not (digits.isascii() and digits.isdigit()):
         return None
     if international:
+        # No calling code starts with 0, and int() would read "+062" as 62.
+        if digits.startswith("0"):
+            return None
         # phonenumbers takes the shortest prefix that is a calling code.
         for size in (1, 2, 3):
             if int(digits[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
@@ -172,18 +175,26 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _normalised(raw: str, country: str | None) -> tuple[str, str, str | None, int, str, str]:
+def _normalised(raw: str, country: str | None) -> tuple[str, str | None, int, str, str]:
     number, kind = parse_phone(raw, country)
-    display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     region = phonenumbers.region_code_for_number(number)
     code = number.country_code or 0
-    return e164(number), display, region, code, kind, number.extension or ""
+    return e164(number), region, code, kind, number.extension or ""
+
+
+def _international(normalised: Normalised) -> str:
+    number = phonenumbers.parse(normalised.value)
+    number.extension = normalised.attributes.get("extension") or None
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+display_from_value(KIND, _international)
 
 
 def normalise_phone(raw: str, country: str | None = None) -> Normalised:
     # Cached on the raw text: bulk imports repeat the same scam numbers many times.
-    value, display, region, code, kind, extension = _normalised(raw, country)
+    value, region, code, kind, extension = _normalised(raw, country)
     attributes: dict[str, object] = {"region": region, "country_code": code, "number_type": kind}
     if extension:
         attributes["extension"] = extension
-    return Normalised(KIND, value, display, attributes)
+    return Normalised(KIND, value, None, attributes)
