@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from jaring.core.bulk import BULK_CHECKPOINT_PAGES, bulk_writes
+from jaring.core.bulk import BULK_CACHE_KIB, BULK_CHECKPOINT_PAGES, bulk_writes
 
 
 def pragma(name):
@@ -15,20 +15,21 @@ def pragma(name):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own settings")
 def test_bulk_writes_checkpoint_less_often_and_sort_in_memory_then_restore(transactional_db):
-    before = pragma("wal_autocheckpoint"), pragma("temp_store")
-    assert before != (BULK_CHECKPOINT_PAGES, 2)
+    before = pragma("wal_autocheckpoint"), pragma("temp_store"), pragma("cache_size")
+    assert before != (BULK_CHECKPOINT_PAGES, 2, -BULK_CACHE_KIB)
     with bulk_writes():
         assert pragma("wal_autocheckpoint") == BULK_CHECKPOINT_PAGES
         assert pragma("temp_store") == 2  # MEMORY
-    assert (pragma("wal_autocheckpoint"), pragma("temp_store")) == before
+        assert pragma("cache_size") == -BULK_CACHE_KIB
+    assert (pragma("wal_autocheckpoint"), pragma("temp_store"), pragma("cache_size")) == before
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own settings")
 def test_bulk_writes_restore_the_settings_when_the_work_fails(transactional_db):
-    before = pragma("wal_autocheckpoint"), pragma("temp_store")
+    before = pragma("wal_autocheckpoint"), pragma("temp_store"), pragma("cache_size")
     with pytest.raises(RuntimeError), bulk_writes():
         raise RuntimeError("the import failed")
-    assert (pragma("wal_autocheckpoint"), pragma("temp_store")) == before
+    assert (pragma("wal_autocheckpoint"), pragma("temp_store"), pragma("cache_size")) == before
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own settings")

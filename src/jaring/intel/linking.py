@@ -209,7 +209,10 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
                 by_indicator[indicator_id].add(report_id)
     for indicator_id, report_id in _others(sorted(by_indicator), report_ids, queued):
         by_indicator[indicator_id].add(report_id)
-    involved = set(report_ids).union(*by_indicator.values()) if by_indicator else set(report_ids)
+    # An indicator held by one report links nothing: most values are one-offs, and a
+    # report without any shared value stays as it is, unread.
+    shared = [reports for reports in by_indicator.values() if len(reports) > 1]
+    involved: set[int] = set().union(*shared)
 
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
@@ -230,7 +233,7 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
                 facts[pk] = (1, loss, reported, reported, [country])
 
     uf = UnionFind()
-    for reports in by_indicator.values():
+    for reports in shared:
         nodes = [node_of[r] for r in reports]
         first = nodes[0]
         for other in nodes[1:]:
