@@ -25,6 +25,8 @@ from jaring.intel.exchange.records import (
 _KNOWN = {*REPORT_FIELDS, *EXPORT_ONLY_FIELDS, "indicators"}
 _INDICATOR_KNOWN = {*INDICATOR_FIELDS, "line"}
 _SCALAR = (str, int, float, Decimal, type(None))
+# One decoder for every line: json.loads with an option builds a new one per call.
+_decode = json.JSONDecoder(parse_float=Decimal).decode
 
 
 def _scalar(value: Any) -> str:
@@ -96,7 +98,7 @@ def iter_shared(stream: IO[bytes] | IO[str],
         if not line.strip():
             continue
         try:
-            obj = json.loads(line, parse_float=Decimal)
+            obj = _decode(line)
         except json.JSONDecodeError as exc:
             yield number, None, [(number, "line", f"invalid JSON: {exc.msg} at column {exc.colno}")]
             continue
