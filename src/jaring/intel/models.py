@@ -205,7 +205,13 @@ class Sighting(models.Model):
                 fields=["report", "indicator", "role"], name="sighting_unique"
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "report"])]
+        indexes = [
+            # With ``linkable`` in the key, finding an indicator's earliest linking
+            # report (each linking pass does it for every indicator it meets) reads
+            # the index alone, not a sighting row per candidate.
+            models.Index(fields=["indicator", "linkable", "report"],
+                         name="sighting_indicator_linkable"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role} in report {self.report_id}"
