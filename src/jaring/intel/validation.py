@@ -102,6 +102,7 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.countries = set(Country.objects.values_list("code", flat=True))
+        self.countries_or_unknown = self.countries | {"XX"}  # XX: not known
         self.currencies = set(Currency.objects.values_list("code", flat=True))
         self.scam_types = set(ScamType.objects.values_list("code", flat=True))
         self.channels = set(ContactChannel.objects.values_list("code", flat=True))
@@ -241,8 +242,8 @@ def parse_report(
     if age_group and age_group not in vocabulary.age_groups:
         c.error("victim_age_group", f"unknown code {age_group!r}; expected one of "
                 f"{', '.join(sorted(vocabulary.age_groups))}")
-    nationality = c.code(raw, "victim_nationality", vocabulary.countries | {"XX"}, upper=True)
-    residence = c.code(raw, "victim_residence", vocabulary.countries | {"XX"}, upper=True)
+    nationality = c.code(raw, "victim_nationality", vocabulary.countries_or_unknown, upper=True)
+    residence = c.code(raw, "victim_residence", vocabulary.countries_or_unknown, upper=True)
     texts = {}
     for name in ("victim_name", "victim_contact", "narrative"):
         texts[name] = _text(raw.get(name))

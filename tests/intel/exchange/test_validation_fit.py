@@ -9,7 +9,8 @@ from jaring.intel.validation import parse_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VOCABULARY = SimpleNamespace(
-    countries={"MY", "PH", "SG"}, currencies={"MYR", "USD"},
+    countries={"MY", "PH", "SG"}, countries_or_unknown={"MY", "PH", "SG", "XX"},
+    currencies={"MYR", "USD"},
     scam_types={"investment", "romance", "job"}, channels={"phone", "sms"},
     sexes={"F", "M"}, age_groups={"30-39"}, latest_date=datetime.date.today(),
 )
