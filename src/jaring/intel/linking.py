@@ -209,8 +209,8 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
                 by_indicator[indicator_id].add(report_id)
     for indicator_id, report_id in _others(sorted(by_indicator), report_ids, queued):
         by_indicator[indicator_id].add(report_id)
-    # An indicator held by one report links nothing: most values are one-offs, and a
-    # report without any shared value stays as it is, unread.
+    # An indicator held by one report links nothing (about half the values of a
+    # pass are one-offs), and a report without any shared value stays as it is, unread.
     shared = [reports for reports in by_indicator.values() if len(reports) > 1]
     involved: set[int] = set().union(*shared)
 
