@@ -149,6 +149,24 @@ def test_restricted_reports_still_match_without_storing_the_value():
     assert indicator.value == "crypto:tron:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
 
 
+@pytest.mark.parametrize(("first", "last", "shown"), [
+    ("green", "red", False), ("red", "green", True), ("amber", "clear", True)])
+def test_a_new_value_is_shown_as_the_last_copy_of_its_report_allows(first, last, shown):
+    from jaring.intel.ingest import ingest
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre, raw_report
+
+    org = centre("SG")
+    copies = [raw_report(reference="SG-TWICE", tlp=tlp,
+                         indicators=[{"kind": WALLET[0], "value": WALLET[1]}])
+              for tlp in (first, last)]
+    # Both copies in one batch: the indicator is created there, by the last copy's rules.
+    ingest([parse_report(raw, vocabulary=Vocabulary(), organisation_id=org.pk,
+                         country="SG")[0] for raw in copies])
+    indicator = Indicator.objects.get()
+    assert indicator.value == ("crypto:tron:" + WALLET[1] if shown else "")
+
+
 def test_counts_kept_incrementally_equal_a_recount():
     import datetime
 

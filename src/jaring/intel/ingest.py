@@ -169,11 +169,22 @@ def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]
 
 def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]]:
     """Get or create the Indicator row of every value in the batch: its id, and whether
-    it shows its value already, by token."""
+    it shows its value already, by token.
+
+    A new indicator is created showing its value when a region-wide report of the
+    batch holds it, rather than created blank and revealed (see
+    :func:`_replace_sightings`): most of an import's indicators are new.
+    """
     wanted: dict[bytes, str] = {}
     for *_, sealed in reports:
         for token, kind, *_ in sealed:
             wanted.setdefault(token, kind)
+    shown: dict[bytes, str] = {}
+    # The last copy of a reference sent twice in one batch is the one stored.
+    for *_, tlp, _columns, sealed in {(r[0], r[1]): r for r in reports}.values():
+        if stores_raw_value(tlp):
+            for token, _kind, _role, value, _sealed in sealed:
+                shown.setdefault(token, value)
     tokens = sorted(wanted)
     found: dict[bytes, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
@@ -191,13 +202,13 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]
         ((highest,),) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {linking.INDICATOR}", [])  # noqa: S608
         insert_rows(
             Indicator, ["kind", "token", "value", "status", "report_count"],
-            [(wanted[t], t, "", Indicator.Status.WARNINGLISTED if t in warned
+            [(wanted[t], t, shown.get(t, ""), Indicator.Status.WARNINGLISTED if t in warned
               else Indicator.Status.ACTIVE, 0) for t in missing],
         )
         for token, pk in fetch(
             f"SELECT token, id FROM {linking.INDICATOR} WHERE id > %s", [highest],  # noqa: S608
         ):
-            found[token] = (pk, False)
+            found[token] = (pk, token in shown)
     return found
 
 
@@ -321,7 +332,10 @@ def _queue_campaigns(may_split: set[int], stale: set[int]) -> None:
                 [(True, pk) for pk, split in rows if split])
 
 
-LINK_CHUNK = 50_000
+# Queued reports linked at a time: a pass's worth in one union-find (a campaign formed
+# in one chunk and joined to another in the next is rewritten twice), while a larger
+# queue (another import's, killed) is still read in bounded pieces.
+LINK_CHUNK = 200_000
 
 
 @transaction.atomic

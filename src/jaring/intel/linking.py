@@ -92,13 +92,22 @@ PENDING = PendingLink._meta.db_table
 
 def _linkable(where: str, params: list, *, queued: bool = False) -> list[tuple[int, int]]:
     """(report id, indicator id) of the linking sightings (``s``) matching ``where``;
-    ``queued``: of reports in the linking queue (``p``) only."""
-    source = (f"{PENDING} p JOIN {SIGHTING} s ON s.report_id = p.report_id" if queued
-              else f"{SIGHTING} s")
+    ``queued``: of reports in the linking queue (``p``) only, and of indicators that
+    more than one report holds.
+
+    A linking pass counts the queue into the indicators first (see
+    :func:`counts.count_pending`), so there a count of one is a value no other report
+    has (most of a pass's values): it can link nothing, and is left unread.
+    """
+    if queued:
+        source = f"{PENDING} p JOIN {SIGHTING} s ON s.report_id = p.report_id"
+        shared = "AND i.report_count > 1 "
+    else:
+        source, shared = f"{SIGHTING} s", ""
     return fetch(
         f"SELECT s.report_id, s.indicator_id FROM {source} "  # noqa: S608
         f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-        f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s)",
+        f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s) {shared}",
         [*params, True, *LINKING_STATUSES],
     )
 
