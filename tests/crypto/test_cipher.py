@@ -1,4 +1,5 @@
 import base64
+import hmac
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from jaring.crypto.cipher import (
     blind_index,
     decrypt,
     encrypt,
+    hmac_sha256,
     keyed_token,
     reencrypt,
 )
@@ -40,6 +42,13 @@ def test_an_encrypter_seals_as_encrypt_does_with_fresh_nonces(texts):
     assert len(nonces) == len(sealed)
     with pytest.raises(DecryptionError):
         decrypt("TH", sealed[0])
+
+
+@given(st.binary(max_size=200), st.binary(max_size=300))
+def test_hmac_from_padded_states_is_hmac_sha256(key, message):
+    # Keys past SHA-256's 64-byte block are hashed first, as RFC 2104 says.
+    assert hmac_sha256(key, message) == hmac.digest(key, message, "sha256")
+    assert hmac_sha256(key, message) == hmac_sha256(key, message)
 
 
 def test_encrypters_take_the_current_key_when_made(settings):

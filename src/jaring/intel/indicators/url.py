@@ -69,13 +69,16 @@ def _host(host: str) -> tuple[str, str, str, str, str, bool]:
     """
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        text = str(address)
-        return text, text, text, text, "", True
+    # An address is dotted decimals or has colons; trying every name (most of an
+    # import's hosts are new) cost two exceptions each.
+    if host[:1].isdigit() or ":" in host:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            text = str(address)
+            return text, text, text, text, "", True
     host = host.rstrip(".")
     if not host:
         raise _HostError("no host name")
