@@ -83,31 +83,48 @@ def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
     return resplit
 
 
-def _add(reports: str, params: list) -> set[int]:
+def _add(reports: str, params: list, *, whole_queue: bool = False) -> set[int]:
     """Count the reports selected by ``reports`` (SQL yielding report ids, stored with
     their sightings, counted nowhere yet) into their indicators: the count added to,
-    first and last seen widened by their dates. Flags those now over the fan-out
-    cap; returns the campaigns they held together.
+    first and last seen widened by their dates, and those now over the fan-out cap
+    flagged. Returns the campaigns the newly flagged ones held together.
 
     Only the given reports are read, not every earlier report of every indicator:
     an earlier report's date changes only when it is resubmitted, and a
     resubmission recounts its indicators whole (:func:`refresh_indicators`).
+    ``whole_queue``: the reports are a linking pass's, hundreds of thousands of
+    sightings; the newly flagged are found among all flagged indicators (the review
+    queue's index holds just those) rather than by reading the sightings again.
     """
     i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
+    touched = None if whole_queue else (
+        f"SELECT s.indicator_id FROM {s} s WHERE s.report_id IN ({reports})")  # noqa: S608
+    before = _flagged(touched, params)
     execute(
         f"UPDATE {i} SET report_count = {i}.report_count + a.n, "  # noqa: S608
         f"first_seen = CASE WHEN {i}.first_seen IS NULL OR a.first < {i}.first_seen "
         f"THEN a.first ELSE {i}.first_seen END, "
         f"last_seen = CASE WHEN {i}.last_seen IS NULL OR a.last > {i}.last_seen "
-        f"THEN a.last ELSE {i}.last_seen END "
+        f"THEN a.last ELSE {i}.last_seen END, "
+        f"status = CASE WHEN {i}.status = %s AND {i}.report_count + a.n > %s "
+        f"THEN %s ELSE {i}.status END "
         f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
         f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
         f"FROM {s} s JOIN {r} r ON r.id = s.report_id WHERE s.report_id IN ({reports}) "
         f"GROUP BY s.indicator_id) a WHERE {i}.id = a.id",
-        params,
+        [_ACTIVE, settings.INTEL_FANOUT_CAP, _FLAGGED, *params],
     )
-    return _flag(f"SELECT s.indicator_id FROM {s} s WHERE s.report_id IN ({reports})",  # noqa: S608
-                 params)
+    flagged = sorted(_flagged(touched, params) - before)
+    return campaigns_holding(flagged) if flagged else set()
+
+
+def _flagged(among_sql: str | None, params: list) -> set[int]:
+    """Flagged indicators among ``among_sql`` (SQL yielding ids), or all of them."""
+    where, values = (f" AND id IN ({among_sql})", params) if among_sql else ("", [])
+    return {pk for (pk,) in fetch(
+        f"SELECT id FROM {linking.INDICATOR} WHERE status = %s{where}",  # noqa: S608
+        [_FLAGGED, *values],
+    )}
 
 
 def add_reports(report_ids: list[int]) -> set[int]:
@@ -125,7 +142,7 @@ def count_pending() -> set[int]:
 
     The caller then empties the queue: these reports are counted from now on.
     """
-    return _add(f"SELECT report_id FROM {_PENDING}", [])  # noqa: S608
+    return _add(f"SELECT report_id FROM {_PENDING}", [], whole_queue=True)  # noqa: S608
 
 
 def campaigns_holding(indicator_ids: list[int]) -> set[int]:
