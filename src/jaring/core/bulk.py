@@ -167,7 +167,11 @@ def among(values: Sequence[Any], kind: str = "bigint") -> tuple[str, list[Any]]:
     took a fifth of a linking pass.
     """
     if connection.vendor == "postgresql":
-        return f"SELECT unnest(%s::{kind}[])", [list(values)]
+        # Byte strings go as one binary parameter (``%b``, see :func:`fetch`): as
+        # text, each would be spelled out in hexadecimal and parsed back, which took
+        # half the time of looking ten thousand matching tokens up.
+        mark = "%b" if kind == "bytea" else "%s"
+        return f"SELECT unnest({mark}::{kind}[])", [list(values)]
     return marks(len(values)), list(values)
 
 
@@ -179,7 +183,19 @@ def fetched_date(value: Any) -> datetime.date | None:
 
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
     """Rows of a raw query. For the hot paths of bulk work, where building the same
-    query through the ORM for every chunk of ids costs more than running it."""
+    query through the ORM for every chunk of ids costs more than running it.
+
+    On PostgreSQL a query with a binary parameter (``%b``, from :func:`among`) runs
+    on a cursor that sends its parameters apart from the query, in the same
+    transaction: Django's cursors write the parameters into the query's text.
+    """
+    if "%b" in sql and connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.execute(sql, params)
+            return raw.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
