@@ -41,8 +41,9 @@ def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, An
     if not isinstance(obj, dict):
         return None, [(line, where, "is not a JSON object")]
     errors: list[ParseError] = []
-    unknown = sorted(str(k) for k in obj if k not in _KNOWN)
-    if unknown:
+    # Checked as a set first: a million rows pass here, nearly all without surprises.
+    if not _KNOWN.issuperset(obj):
+        unknown = sorted(str(k) for k in obj if k not in _KNOWN)
         errors.append((line, unknown[0], f"unknown field(s) {', '.join(unknown)}"))
     record = new_record()
     for name in REPORT_FIELDS:
@@ -64,18 +65,18 @@ def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, An
         if not isinstance(item, dict):
             errors.append((line, field, "must be an object with kind and value"))
             continue
-        extra = sorted(str(k) for k in item if k not in _INDICATOR_KNOWN)
-        if extra:
+        if not _INDICATOR_KNOWN.issuperset(item):
+            extra = sorted(str(k) for k in item if k not in _INDICATOR_KNOWN)
             errors.append((line, field, f"unknown field(s) {', '.join(extra)}"))
             continue
-        bad = [k for k in INDICATOR_FIELDS if (value := item.get(k)).__class__ is not str
+        values = [item.get(k) for k in INDICATOR_FIELDS]
+        bad = [k for k, value in zip(INDICATOR_FIELDS, values, strict=True)
+               if value.__class__ is not str and value is not None
                and (isinstance(value, bool) or not isinstance(value, _SCALAR))]
         if bad:
             errors.append((line, f"{field}.{bad[0]}", "must be text"))
             continue
-        record["indicators"].append(new_indicator(
-            item.get("kind"), item.get("value"), item.get("role"), item.get("hint"), line
-        ))
+        record["indicators"].append(new_indicator(*values, line))
     report_errors = [e for e in errors if not e[1].startswith("indicators[")]
     return (None if report_errors else record), errors
 
