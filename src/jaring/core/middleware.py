@@ -1,7 +1,9 @@
 import json
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 # No inline script anywhere: every script is a static file, so 'self' suffices.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,20 +45,30 @@ class NulCharacterMiddleware:
     No field of Jaring can hold one, PostgreSQL text cannot store one at all, and
     letting one through turns a typing mistake or a fuzzer's probe into a server
     error deep in the database layer. Checked once here: the path, the query
-    string, form fields and JSON bodies (where it arrives escaped as \\u0000).
+    string, form fields and JSON bodies (where it arrives escaped as \\u0000). A form
+    body that cannot be read at all is refused here too, in the same form.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        where = self._nul_in(request)
+        try:
+            where = self._nul_in(request)
+        except (MultiPartParserError, SuspiciousOperation):
+            # A form body that cannot be read at all (a multipart type without its
+            # boundary, too many fields): Django's own answer is an HTML page, where
+            # an API client expects JSON.
+            return self._refuse(request, "the request body cannot be read as form data")
         if where:
-            message = f"{where} contains a NUL character"
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return self._refuse(request, f"{where} contains a NUL character")
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     @staticmethod
     def _nul_in(request) -> str:

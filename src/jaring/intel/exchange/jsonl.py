@@ -76,7 +76,8 @@ def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, An
         if bad:
             errors.append((line, f"{field}.{bad[0]}", "must be text"))
             continue
-        record["indicators"].append(new_indicator(*values, line))
+        kind, value, role, hint = values
+        record["indicators"].append(new_indicator(kind, value, role, hint, line))
     report_errors = [e for e in errors if not e[1].startswith("indicators[")]
     return (None if report_errors else record), errors
 
