@@ -1,4 +1,5 @@
-"""A NUL character anywhere in a request is refused with a 400 that says where."""
+"""Requests refused before any view runs (a NUL character anywhere, an unreadable body, a
+forged Host header) get a 400 that says why, in JSON under /api/."""
 
 import json
 
@@ -41,6 +42,17 @@ def test_unreadable_form_body_gets_a_400_in_the_api_s_own_form(client):
     response = client.post("/account/login", b"x=1", content_type="multipart/form-data")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
+
+
+def test_a_refused_host_gets_a_400_in_the_api_s_own_form(client):
+    # Found by Schemathesis: Django refuses a malformed Host header before any view
+    # runs, and its default answer is an HTML page.
+    response = client.get("/api/v1/reference/rates", HTTP_HOST="mVvMW`LbBZ>!3")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "bad request"}
+    response = client.get("/account/login", HTTP_HOST="mVvMW`LbBZ>!3")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_ordinary_requests_pass(client):

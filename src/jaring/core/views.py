@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from jaring.core.decorators import AuthenticatedRequest, public, requires
 from jaring.identity import policy
@@ -54,3 +55,13 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@public
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's answer to a request it refuses before any view runs (a forged Host
+    header, an unreadable form body): for the API in JSON, as the API documents
+    every answer; elsewhere Django's own page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "bad request"}, status=400)
+    return defaults.bad_request(request, exception)

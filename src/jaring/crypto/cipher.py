@@ -132,6 +132,9 @@ def keyed_token(purpose: str, value: str) -> bytes:
     return hmac_sha256(keyring().token_key, message)[:TOKEN_BYTES]
 
 
+_BLOCK = 64  # SHA-256's block size
+
+
 @functools.lru_cache(maxsize=8)
 def _hmac_pads(key: bytes) -> tuple[Any, Any]:
     """SHA-256 states after HMAC's inner and outer key pads (RFC 2104)."""
@@ -140,9 +143,6 @@ def _hmac_pads(key: bytes) -> tuple[Any, Any]:
     key = key.ljust(_BLOCK, b"\0")
     return (hashlib.sha256(bytes(b ^ 0x36 for b in key)),
             hashlib.sha256(bytes(b ^ 0x5C for b in key)))
-
-
-_BLOCK = 64  # SHA-256's block size
 
 
 def hmac_sha256(key: bytes, message: bytes) -> bytes:
