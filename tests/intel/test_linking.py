@@ -90,6 +90,23 @@ def test_fan_out_cap_flags_instead_of_linking(settings):
     assert not Campaign.objects.filter(status="active").exists()
 
 
+def test_a_value_off_the_warninglist_and_over_the_cap_is_flagged_not_linked(settings):
+    # Taken off the warninglist, the value is recounted whole (not added to), and the
+    # recount flags it.
+    from jaring.intel import services
+    from jaring.intel.models import WarninglistEntry
+    from tests.factories import make_user
+
+    settings.INTEL_FANOUT_CAP = 2
+    admin = make_user("administrator", "SG")
+    services.add_to_warninglist(admin, "phone", "+65 6123 4567", "bank hotline")
+    reports = [submit("SG", ("phone", "+65 6123 4567")) for _ in range(3)]
+    services.remove_from_warninglist(admin, WarninglistEntry.objects.get())
+    indicator = Indicator.objects.get()
+    assert (indicator.status, indicator.report_count) == (Indicator.Status.FLAGGED, 3)
+    assert all(FraudReport.objects.get(pk=r.pk).campaign_id is None for r in reports)
+
+
 def test_marking_a_link_wrong_splits_the_campaign():
     from jaring.intel import services
     from jaring.intel.models import Sighting

@@ -38,14 +38,16 @@ def _recount(which: str, params: list) -> set[int]:
     """Recount the indicators selected by ``which`` (SQL yielding indicator ids); flag
     those now over the fan-out cap and return the campaigns they held together."""
     i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
+    before = _flagged(which, params)
+    flag, flag_params = _flag_over_cap("a.n")
     execute(
-        f"UPDATE {i} SET report_count = a.n, first_seen = a.first, last_seen = a.last "  # noqa: S608
-        f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
+        f"UPDATE {i} SET report_count = a.n, first_seen = a.first, last_seen = a.last, "  # noqa: S608
+        f"{flag} FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
         f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
         f"FROM {s} s JOIN {r} r ON r.id = s.report_id "
         f"WHERE s.indicator_id IN ({which}) AND {_COUNTED} GROUP BY s.indicator_id) a "
         f"WHERE {i}.id = a.id",
-        params,
+        [*flag_params, *params],
     )
     # Indicators with no counted report left (a report dropped it on resubmission).
     execute(
@@ -54,25 +56,31 @@ def _recount(which: str, params: list) -> set[int]:
         f"AND NOT EXISTS (SELECT 1 FROM {s} s WHERE s.indicator_id = {i}.id AND {_COUNTED})",
         params,
     )
-    return _flag(which, params)
+    return _held_by_newly_flagged(before, which, params)
 
 
-def _flag(which: str, params: list) -> set[int]:
-    """Flag the indicators selected by ``which`` that are over the fan-out cap; return
-    the campaigns they held together."""
+def _flag_over_cap(count: str) -> tuple[str, list]:
+    """The assignment that flags an active indicator whose new count (``count``, SQL)
+    is over the fan-out cap, and its parameters: flagged in the update that counts."""
     i = linking.INDICATOR
-    flagged = [pk for (pk,) in fetch(
-        f"SELECT id FROM {i} WHERE id IN ({which}) AND status = %s "  # noqa: S608
-        "AND report_count > %s",
-        [*params, _ACTIVE, settings.INTEL_FANOUT_CAP],
-    )]
-    if not flagged:
-        return set()
-    for batch in linking.chunks(flagged):
-        inside, params = among(batch)
-        execute(f"UPDATE {i} SET status = %s WHERE id IN ({inside})",  # noqa: S608
-                [_FLAGGED, *params])
-    return campaigns_holding(flagged)
+    return (f"status = CASE WHEN {i}.status = %s AND {count} > %s THEN %s "
+            f"ELSE {i}.status END", [_ACTIVE, settings.INTEL_FANOUT_CAP, _FLAGGED])
+
+
+def _flagged(among_sql: str | None, params: list) -> set[int]:
+    """Flagged indicators among ``among_sql`` (SQL yielding ids), or all of them (the
+    review queue's partial index holds just those)."""
+    where, values = (f" AND id IN ({among_sql})", params) if among_sql else ("", [])
+    return {pk for (pk,) in fetch(
+        f"SELECT id FROM {linking.INDICATOR} WHERE status = %s{where}",  # noqa: S608
+        [_FLAGGED, *values],
+    )}
+
+
+def _held_by_newly_flagged(before: set[int], among_sql: str | None, params: list) -> set[int]:
+    """The campaigns held together by the indicators flagged since ``before`` was read."""
+    flagged = sorted(_flagged(among_sql, params) - before)
+    return campaigns_holding(flagged) if flagged else set()
 
 
 def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
@@ -100,31 +108,20 @@ def _add(reports: str, params: list, *, whole_queue: bool = False) -> set[int]:
     touched = None if whole_queue else (
         f"SELECT s.indicator_id FROM {s} s WHERE s.report_id IN ({reports})")  # noqa: S608
     before = _flagged(touched, params)
+    flag, flag_params = _flag_over_cap(f"{i}.report_count + a.n")
     execute(
         f"UPDATE {i} SET report_count = {i}.report_count + a.n, "  # noqa: S608
         f"first_seen = CASE WHEN {i}.first_seen IS NULL OR a.first < {i}.first_seen "
         f"THEN a.first ELSE {i}.first_seen END, "
         f"last_seen = CASE WHEN {i}.last_seen IS NULL OR a.last > {i}.last_seen "
-        f"THEN a.last ELSE {i}.last_seen END, "
-        f"status = CASE WHEN {i}.status = %s AND {i}.report_count + a.n > %s "
-        f"THEN %s ELSE {i}.status END "
+        f"THEN a.last ELSE {i}.last_seen END, {flag} "
         f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
         f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
         f"FROM {s} s JOIN {r} r ON r.id = s.report_id WHERE s.report_id IN ({reports}) "
         f"GROUP BY s.indicator_id) a WHERE {i}.id = a.id",
-        [_ACTIVE, settings.INTEL_FANOUT_CAP, _FLAGGED, *params],
+        [*flag_params, *params],
     )
-    flagged = sorted(_flagged(touched, params) - before)
-    return campaigns_holding(flagged) if flagged else set()
-
-
-def _flagged(among_sql: str | None, params: list) -> set[int]:
-    """Flagged indicators among ``among_sql`` (SQL yielding ids), or all of them."""
-    where, values = (f" AND id IN ({among_sql})", params) if among_sql else ("", [])
-    return {pk for (pk,) in fetch(
-        f"SELECT id FROM {linking.INDICATOR} WHERE status = %s{where}",  # noqa: S608
-        [_FLAGGED, *values],
-    )}
+    return _held_by_newly_flagged(before, touched, params)
 
 
 def add_reports(report_ids: list[int]) -> set[int]:
