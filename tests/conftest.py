@@ -16,6 +16,22 @@ def _fresh_keyring():
     keyring.forget()
 
 
+@pytest.fixture(autouse=True)
+def _references_hold(request):
+    """After every test that used the database, the references it does not enforce
+    (decision 52) still hold: whatever the test did, no row points at nothing."""
+    uses_database = ("_django_db_helper" in request.fixturenames
+                     or request.node.get_closest_marker("django_db"))
+    if uses_database:
+        # Set up before this fixture, so its rollback or flush comes after the check.
+        request.getfixturevalue("_django_db_helper")
+    yield
+    if uses_database:
+        from jaring.core.integrity import dangling
+
+        assert dangling() == []
+
+
 @pytest.fixture
 def user_of(db):
     """Build a user: ``user_of("caseworker", "TH")``."""

@@ -90,6 +90,23 @@ def db_upgrade() -> None:
     console.print("Database is up to date.")
 
 
+@db_app.command("check")
+@friendly
+def db_check() -> None:
+    """Check the references the database does not enforce itself (decision 52); exit 1
+    if any row points at a row that does not exist."""
+    setup_django()
+    from jaring.core.integrity import dangling, unenforced
+
+    with console.status("Checking references"):
+        found = dangling()
+    if found:
+        for problem in found:
+            console.print(f"[red]{problem}[/]")
+        raise CommandError(f"{len(found)} reference(s) point at rows that do not exist")
+    console.print(f"All {sum(1 for _ in unenforced())} unenforced references hold.")
+
+
 @app.command()
 @friendly
 def serve(

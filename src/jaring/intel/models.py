@@ -74,37 +74,43 @@ class Campaign(models.Model):
 # (a currency, a channel, the user who imported it) or that a composite index already
 # leads with goes without one (``db_index=False``). Deleting a referenced row then
 # scans, which for reference data and user accounts is rare and acceptable.
+#
+# The references written for every imported report (here, in sightings and in the
+# linking queue) are not constraints in the database either (``db_constraint=False``,
+# decision 52): PostgreSQL checked each one with a query of its own at commit, a
+# third of its work in a bulk import. The code that writes them takes them from rows
+# it has just read or written; ``jaring db check`` and every test verify them.
 class FraudReport(models.Model):
     country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     organisation = models.ForeignKey(
         "identity.Organisation", on_delete=models.PROTECT, related_name="fraud_reports",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     reference = models.CharField(max_length=100, help_text="The organisation's own reference")
     reported_on = models.DateField()
     incident_on = models.DateField(null=True, blank=True)
     scam_type = models.ForeignKey("reference.ScamType", on_delete=models.PROTECT, related_name="+",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     channel = models.ForeignKey(
         "reference.ContactChannel", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", db_index=False,
+        related_name="+", db_index=False, db_constraint=False,
     )
     loss_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     loss_currency = models.ForeignKey(
         "reference.Currency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     loss_usd = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     victim_age_group = models.CharField(max_length=20, blank=True)
     victim_sex = models.CharField(max_length=10, blank=True)
     victim_nationality = models.ForeignKey(
         "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     victim_residence = models.ForeignKey(
         "reference.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     # Personal data: encrypted with the reporting country's data key, never shared.
     victim_name = models.TextField(blank=True, default="")
@@ -113,11 +119,11 @@ class FraudReport(models.Model):
     tlp = models.CharField(max_length=12, choices=TLP.choices, default=TLP.AMBER)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", db_index=False,
+        related_name="+", db_index=False, db_constraint=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -193,9 +199,9 @@ class Sighting(models.Model):
 
     # Indexed through the unique constraint and the composite index below.
     report = models.ForeignKey(FraudReport, on_delete=models.CASCADE, related_name="sightings",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="sightings",
-                                  db_index=False)
+                                  db_index=False, db_constraint=False)
     role = models.CharField(max_length=30)
     # The value as normalised, encrypted with the reporting country's key, so the
     # reporting country can always read it back even when it is never stored raw.
@@ -331,7 +337,7 @@ class PendingLink(models.Model):
     """
 
     report = models.OneToOneField(FraudReport, on_delete=models.CASCADE, primary_key=True,
-                                  related_name="+")
+                                  related_name="+", db_constraint=False)
 
     def __str__(self) -> str:
         return f"report {self.report_id} waiting to be linked"
