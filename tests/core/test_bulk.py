@@ -91,3 +91,14 @@ def test_among_selects_by_ids_and_by_text_on_either_database(db):
     inside, params = among(list(range(1, 2001)))
     assert fetch(f"SELECT COUNT(*) FROM (SELECT 1 AS x) t WHERE 1500 IN ({inside}) "
                  f"AND 2001 NOT IN ({inside})", params + params) == [(1,)]
+
+
+def test_integer_arrays_go_as_array_text_and_the_rest_as_lists():
+    from jaring.core.bulk import _array
+
+    assert _array([3, None, 12]) == "{3,NULL,12}"
+    assert _array([]) == "{}"
+    # Booleans are ints to Python, not to PostgreSQL.
+    assert _array([True, False]) == [True, False]
+    assert _array(["SG", None]) == ["SG", None]
+

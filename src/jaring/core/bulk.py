@@ -90,11 +90,24 @@ def _typed_arrays(model: type[Model], names: Sequence[str]) -> str:
                      for name in names)
 
 
+def _array(values: Sequence[Any]) -> Any:
+    """One array parameter: integers (ids, mostly) as PostgreSQL's own array text,
+    ``{1,2,NULL}``, which ``::bigint[]`` reads back; anything else as a list.
+
+    Django's cursors quote a list's elements into the query one by one in Python,
+    at twice the cost of joining their digits: for the hundreds of thousands of ids
+    of a linking pass, whole seconds of the importing process.
+    """
+    if all(type(value) is int or value is None for value in values):
+        return "{" + ",".join(["NULL" if v is None else str(v) for v in values]) + "}"
+    return list(values)
+
+
 def _by_arrays(sql: str, rows: list[Sequence[Any]]) -> None:
     """Run ``sql`` once per chunk of rows, with the rows' columns as arrays."""
     with connection.cursor() as cursor:
         for start in range(0, len(rows), ARRAY_CHUNK):
-            cursor.execute(sql, [list(column) for column in
+            cursor.execute(sql, [_array(column) for column in
                                  zip(*rows[start:start + ARRAY_CHUNK], strict=True)])
 
 
@@ -170,8 +183,9 @@ def among(values: Sequence[Any], kind: str = "bigint") -> tuple[str, list[Any]]:
         # Byte strings go as one binary parameter (``%b``, see :func:`fetch`): as
         # text, each would be spelled out in hexadecimal and parsed back, which took
         # half the time of looking ten thousand matching tokens up.
-        mark = "%b" if kind == "bytea" else "%s"
-        return f"SELECT unnest({mark}::{kind}[])", [list(values)]
+        if kind == "bytea":
+            return "SELECT unnest(%b::bytea[])", [list(values)]
+        return f"SELECT unnest(%s::{kind}[])", [_array(values)]
     return marks(len(values)), list(values)
 
 

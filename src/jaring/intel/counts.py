@@ -91,7 +91,8 @@ def recount_indicators(indicator_ids: Iterable[int]) -> set[int]:
     return resplit
 
 
-def _add(reports: str, params: list, *, whole_queue: bool = False) -> set[int]:
+def _add(reports: str, params: list, *, whole_queue: bool = False,
+         within: tuple[int, int] | None = None) -> set[int]:
     """Count the reports selected by ``reports`` (SQL yielding report ids, stored with
     their sightings, counted nowhere yet) into their indicators: the count added to,
     first and last seen widened by their dates, and those now over the fan-out cap
@@ -103,8 +104,15 @@ def _add(reports: str, params: list, *, whole_queue: bool = False) -> set[int]:
     ``whole_queue``: the reports are a linking pass's, hundreds of thousands of
     sightings; the newly flagged are found among all flagged indicators (the review
     queue's index holds just those) rather than by reading the sightings again.
+    ``within``: the lowest and highest of those report ids, so that PostgreSQL reads
+    the sightings and reports in that range through their indexes instead of
+    scanning both tables whole, pass after pass, as they grow.
     """
     i, s, r = linking.INDICATOR, linking.SIGHTING, linking.REPORT
+    ranged, range_params = "", []
+    if within is not None:
+        ranged = "AND s.report_id BETWEEN %s AND %s AND r.id BETWEEN %s AND %s "
+        range_params = [*within, *within]
     touched = None if whole_queue else (
         f"SELECT s.indicator_id FROM {s} s WHERE s.report_id IN ({reports})")  # noqa: S608
     before = _flagged(touched, params)
@@ -118,8 +126,8 @@ def _add(reports: str, params: list, *, whole_queue: bool = False) -> set[int]:
         f"FROM (SELECT s.indicator_id AS id, COUNT(DISTINCT s.report_id) AS n, "
         f"MIN(r.reported_on) AS first, MAX(r.reported_on) AS last "
         f"FROM {s} s JOIN {r} r ON r.id = s.report_id WHERE s.report_id IN ({reports}) "
-        f"GROUP BY s.indicator_id) a WHERE {i}.id = a.id",
-        [*flag_params, *params],
+        f"{ranged}GROUP BY s.indicator_id) a WHERE {i}.id = a.id",
+        [*flag_params, *params, *range_params],
     )
     return _held_by_newly_flagged(before, touched, params)
 
@@ -139,7 +147,11 @@ def count_pending() -> set[int]:
 
     The caller then empties the queue: these reports are counted from now on.
     """
-    return _add(f"SELECT report_id FROM {_PENDING}", [], whole_queue=True)  # noqa: S608
+    ((first, last),) = fetch(f"SELECT MIN(report_id), MAX(report_id) FROM {_PENDING}", [])  # noqa: S608
+    if first is None:
+        return set()
+    return _add(f"SELECT report_id FROM {_PENDING}", [], whole_queue=True,  # noqa: S608
+                within=(first, last))
 
 
 def campaigns_holding(indicator_ids: list[int]) -> set[int]:

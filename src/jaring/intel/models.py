@@ -179,10 +179,13 @@ class Indicator(models.Model):
 
     class Meta:
         indexes = [
-            # The review queue, largest first. Partial: a bulk import inserts a
-            # million active indicators and updates their counts pass after pass,
-            # and none of that touches an index of the flagged few.
-            models.Index(fields=["-report_count"], condition=Q(status="flagged"),
+            # The review queue: the flagged few, sorted by count as they are read.
+            # Partial: a bulk import inserts a million active indicators and updates
+            # their counts pass after pass, and none of that touches this index.
+            # Keyed by id, not by count, so that PostgreSQL can update a count in
+            # place (a heap-only update, with room left by the fillfactor): a
+            # change to an indexed column writes a new entry in every index.
+            models.Index(fields=["id"], condition=Q(status="flagged"),
                          name="indicator_review_queue"),
         ]
 
