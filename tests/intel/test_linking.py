@@ -184,6 +184,25 @@ def test_a_new_value_is_shown_as_the_last_copy_of_its_report_allows(first, last,
     assert indicator.value == ("crypto:tron:" + WALLET[1] if shown else "")
 
 
+def test_a_reference_sent_twice_in_one_batch_is_stored_as_its_last_copy():
+    from jaring.intel.ingest import ingest
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre, raw_report
+
+    org = centre("SG")
+    copies = [raw_report(reference="SG-TWICE", loss_amount=amount,
+                         indicators=[{"kind": "phone", "value": phone}])
+              for amount, phone in (("100", "+65 9000 0001"), ("250", "+65 9000 0002"))]
+    result = ingest([parse_report(raw, vocabulary=Vocabulary(), organisation_id=org.pk,
+                                  country="SG")[0] for raw in copies])
+    report = FraudReport.objects.get()
+    assert result.created == [report.pk] and result.updated == []
+    assert str(report.loss_amount) == "250.00"
+    # The first copy's number is nowhere: no sighting, and no indicator either.
+    assert list(Indicator.objects.values_list("value", "report_count")) == [("+6590000002", 1)]
+    assert list(report.sightings.values_list("indicator__value", flat=True)) == ["+6590000002"]
+
+
 def test_counts_kept_incrementally_equal_a_recount():
     import datetime
 

@@ -107,6 +107,13 @@ def seal(item: ReportInput, rates: RateTable, encrypters: Encrypters | None = No
     return (item.organisation_id, item.reference, country, tlp, columns, indicators)
 
 
+def _latest(reports: list[SealedReport]) -> list[SealedReport]:
+    """One report per (organisation, reference): of a reference sent more than once
+    in a batch, the last copy, indicators and all, in the place of the first."""
+    latest = {(report[0], report[1]): report for report in reports}
+    return reports if len(latest) == len(reports) else list(latest.values())
+
+
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     by_org: dict[int, list[str]] = defaultdict(list)
     for org, ref in keys:
@@ -126,11 +133,9 @@ def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
 def _store_reports(
     reports: list[SealedReport], created_by, stamp
 ) -> tuple[list[int], list[int], list[int]]:
-    """Create or update the batch's reports. Returns each input's report id, and the ids
-    created and updated. A reference repeated within the batch: the last one wins."""
-    latest: dict[tuple[int, str], SealedReport] = {}
-    for report in reports:
-        latest[(report[0], report[1])] = report  # by (organisation, reference)
+    """Create or update the batch's reports (one per reference, see :func:`_latest`).
+    Returns each one's report id, and the ids created and updated."""
+    latest = {(report[0], report[1]): report for report in reports}
     existing = _existing_ids(set(latest))
     creator = created_by.pk if created_by is not None else None
     # New rows are numbered above the highest id now (sequences and SQLite rowids only
@@ -154,7 +159,7 @@ def _store_reports(
         ids[(org, reference)] = pk
     created = [ids[k] for k in latest if k not in existing]
     updated = [pk for *_, pk in changed]
-    return [ids[(r[0], r[1])] for r in reports], created, updated
+    return [ids[key] for key in latest], created, updated
 
 
 def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]) -> None:
@@ -180,8 +185,7 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]
         for token, kind, *_ in sealed:
             wanted.setdefault(token, kind)
     shown: dict[bytes, str] = {}
-    # The last copy of a reference sent twice in one batch is the one stored.
-    for *_, tlp, _columns, sealed in {(r[0], r[1]): r for r in reports}.values():
+    for *_, tlp, _columns, sealed in reports:
         if stores_raw_value(tlp):
             for token, _kind, _role, value, _sealed in sealed:
                 shown.setdefault(token, value)
@@ -222,11 +226,7 @@ def _replace_sightings(
     recount: set[int] = set()
     reveal: dict[int, str] = {}
     changed = set(updated)
-    # A reference sent twice in one batch: the last copy wins, indicators included.
-    final = {report_id: position for position, report_id in enumerate(report_ids)}
-    for position, (report, report_id) in enumerate(zip(reports, report_ids, strict=True)):
-        if final[report_id] != position:
-            continue
+    for report, report_id in zip(reports, report_ids, strict=True):
         *_, tlp, _columns, sealed_indicators = report
         shows_value = stores_raw_value(tlp)
         for token, _kind, role, value, sealed in sealed_indicators:
@@ -289,6 +289,7 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
         reports = [seal(item, rates, encrypters) for item in items]
     else:
         reports = items
+    reports = _latest(reports)
     linking.lock()
     stamp = adapted_datetime(timezone.now())
     report_ids, created, updated = _store_reports(reports, created_by, stamp)
