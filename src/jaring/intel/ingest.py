@@ -135,8 +135,8 @@ def _store_reports(
 ) -> tuple[list[int], list[int], list[int]]:
     """Create or update the batch's reports (one per reference, see :func:`_latest`).
     Returns each one's report id, and the ids created and updated."""
-    latest = {(report[0], report[1]): report for report in reports}
-    existing = _existing_ids(set(latest))
+    keys = [(report[0], report[1]) for report in reports]  # (organisation, reference)
+    existing = _existing_ids(set(keys))
     creator = created_by.pk if created_by is not None else None
     # New rows are numbered above the highest id now (sequences and SQLite rowids only
     # grow), and with the linking lock held nobody else adds any: reading them back
@@ -146,10 +146,11 @@ def _store_reports(
         FraudReport,
         ["country", "organisation", "reference", "created_by", "created_at", *REPORT_FIELDS],
         [(country, org, reference, creator, stamp, *columns, stamp)
-         for (org, reference, country, _tlp, columns, _found) in latest.values()
+         for (org, reference, country, _tlp, columns, _found) in reports
          if (org, reference) not in existing],
     )
-    changed = [(*r[4], stamp, existing[key]) for key, r in latest.items() if key in existing]
+    changed = [(*r[4], stamp, existing[key]) for key, r in zip(keys, reports, strict=True)
+               if key in existing]
     update_rows(FraudReport, REPORT_FIELDS, changed)
     ids = dict(existing)
     for pk, org, reference in fetch(
@@ -157,9 +158,9 @@ def _store_reports(
         [highest],
     ):
         ids[(org, reference)] = pk
-    created = [ids[k] for k in latest if k not in existing]
+    created = [ids[k] for k in keys if k not in existing]
     updated = [pk for *_, pk in changed]
-    return [ids[key] for key in latest], created, updated
+    return [ids[key] for key in keys], created, updated
 
 
 def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]) -> None:
