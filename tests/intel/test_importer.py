@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from jaring.intel.exchange import FormatError
 from jaring.intel.importer import ImportRefused, run_import
 from jaring.intel.models import (
     Alert,
@@ -389,3 +390,43 @@ def test_a_parsing_process_ends_when_the_storing_one_is_gone(tmp_path, monkeypat
     with pytest.raises(SystemExit):  # its parent is not the storing process any more
         parse_worker._put(full, "never taken", os.getppid() + 1, str(spool))
     assert not spool.exists()
+
+
+def test_batches_read_ahead_arrive_in_order_and_their_errors_with_them():
+    from jaring.intel.importer import _read_ahead
+
+    assert list(_read_ahead(iter(range(10)), depth=2)) == list(range(10))
+
+    def failing():
+        yield 1
+        raise FormatError("line 2: not JSON")
+
+    reader = _read_ahead(failing())
+    assert next(reader) == 1
+    with pytest.raises(FormatError, match="line 2"):
+        next(reader)
+
+
+def test_batches_read_ahead_stop_with_the_storing_side():
+    import threading
+
+    from jaring.intel.importer import _read_ahead
+
+    closed = threading.Event()
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            closed.set()
+
+    reader = _read_ahead(endless(), depth=1)
+    assert [next(reader) for _ in range(3)] == [0, 1, 2]
+    reader.close()
+    # The source was closed (a parsing pool's processes and files go with it) and
+    # the thread that read it has ended.
+    assert closed.is_set()
+    assert not [t for t in threading.enumerate() if t.name == "jaring-import-reader"]

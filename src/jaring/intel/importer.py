@@ -9,6 +9,7 @@ unique per organisation and a stored report is updated, never duplicated.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import multiprocessing
@@ -16,10 +17,11 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty
+from queue import Empty, Full, Queue
 from typing import Any, cast
 
 from django.db import transaction
@@ -145,7 +147,7 @@ def _unpack(rows: bytes, errors: list[FieldError], rejected: int, last_line: int
 
 def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
                   vocabulary: Vocabulary, directory: Directory, rates: RateTable,
-                  share: tuple[int, int] = (0, 1)) -> Iterator[Batch]:
+                  share: tuple[int, int] = (0, 1)) -> Generator[Batch, None, None]:
     """Read, check and seal the records after the checkpoint, a batch per block of
     ``batch_size`` source lines.
 
@@ -259,6 +261,65 @@ def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
         shutil.rmtree(spool, ignore_errors=True)
 
 
+class _Failed:
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_END = object()
+
+
+def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, None, None]:
+    """The batches, read by a thread of their own up to ``depth`` ahead.
+
+    Taking a batch from a parsing process (reading its file, decoding it) costs the
+    storing process seconds over an import; in a thread it happens while the storing
+    one waits on the database, which releases the interpreter meanwhile.
+    """
+    handed: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.2)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not hand(batch):
+                    break
+        except BaseException as error:  # raised again in the storing thread
+            hand(_Failed(error))
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+            hand(_END)
+
+    reader = threading.Thread(target=produce, name="jaring-import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := handed.get()) is not _END:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield cast(Batch, item)
+    finally:
+        stop.set()
+        while reader.is_alive():
+            try:
+                handed.get(timeout=0.2)
+            except Empty:
+                continue
+        reader.join()
+
+
 def run_import(
     path: str | Path,
     *,
@@ -310,7 +371,7 @@ def run_import(
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size > PARALLEL_FROM_BYTES
     parts = PARSERS if fmt in SHARED_READERS else 1
-    batches = (_parallel(args, parts, summary.parser_peak_kb) if parallel
+    batches = (_read_ahead(_parallel(args, parts, summary.parser_peak_kb)) if parallel
                else parse_batches(*args))
 
     def store(batch: Batch) -> None:
@@ -361,8 +422,9 @@ def run_import(
         return stored, True
 
     try:
-        with batch_collection() as collect, bulk_writes():
-            stream = iter(batches)
+        # Closed on the way out, whatever the way: the parsing processes and the
+        # reading thread stop, and their files go, before an error is reported.
+        with batch_collection() as collect, bulk_writes(), contextlib.closing(batches) as stream:
             unlinked, ended = 0, False
             while not ended:
                 stored, ended = store_some(stream, min(commit_every, link_every - unlinked))

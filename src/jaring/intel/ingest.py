@@ -299,8 +299,10 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
     if defer_linking:
         # Queued reports are counted at the import's next linking pass (and left out
         # of the recount below, resubmitted ones included: see counts).
-        insert_rows(PendingLink, ["report"], [(pk,) for pk in sorted(set(report_ids))],
-                    ignore_conflicts=True)
+        # A new report cannot be queued yet: only a resubmitted one may be (copying
+        # rows is the cheaper path on PostgreSQL, where skipping conflicts is not).
+        insert_rows(PendingLink, ["report"], [(pk,) for pk in created])
+        insert_rows(PendingLink, ["report"], [(pk,) for pk in updated], ignore_conflicts=True)
     else:
         resplit |= counts.add_reports(created)
     if recount:
