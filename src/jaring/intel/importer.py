@@ -271,12 +271,14 @@ class _Failed:
 _END = object()
 
 
-def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, None, None]:
+def _read_ahead(batches: Iterator[Batch], depth: int = 1) -> Generator[Batch, None, None]:
     """The batches, read by a thread of their own up to ``depth`` ahead.
 
     Taking a batch from a parsing process (reading its file, decoding it) costs the
     storing process seconds over an import; in a thread it happens while the storing
-    one waits on the database, which releases the interpreter meanwhile.
+    one waits on the database, which releases the interpreter meanwhile. One batch
+    ahead is enough for that; each more is memory held (two: 40 MB more at the
+    peak of a million-report import).
     """
     handed: Queue = Queue(maxsize=depth)
     stop = threading.Event()
