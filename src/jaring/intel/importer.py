@@ -277,8 +277,7 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 1) -> Generator[Batch, No
     Taking a batch from a parsing process (reading its file, decoding it) costs the
     storing process seconds over an import; in a thread it happens while the storing
     one waits on the database, which releases the interpreter meanwhile. One batch
-    ahead is enough for that; each more is memory held (two: 40 MB more at the
-    peak of a million-report import).
+    ahead is enough for that; each more is memory held (decision 15).
     """
     handed: Queue = Queue(maxsize=depth)
     stop = threading.Event()
