@@ -407,6 +407,27 @@ def test_batches_read_ahead_arrive_in_order_and_their_errors_with_them():
         next(reader)
 
 
+def test_batches_are_read_no_further_ahead_than_asked():
+    import time
+
+    from jaring.intel.importer import _read_ahead
+
+    taken = []
+
+    def source():
+        for n in range(10):
+            taken.append(n)
+            yield n
+
+    reader = _read_ahead(source(), depth=1)
+    for expected in range(3):
+        assert next(reader) == expected
+        time.sleep(0.3)  # time enough for the thread to read as far as it may
+        # The one being stored, and one more.
+        assert taken == list(range(expected + 2))
+    reader.close()
+
+
 def test_batches_read_ahead_stop_with_the_storing_side():
     import threading
 

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty, Full, Queue
+from queue import Empty, Queue
 from typing import Any, cast
 
 from django.db import transaction
@@ -272,37 +272,39 @@ _END = object()
 
 
 def _read_ahead(batches: Iterator[Batch], depth: int = 1) -> Generator[Batch, None, None]:
-    """The batches, read by a thread of their own up to ``depth`` ahead.
+    """The batches, read by a thread of their own up to ``depth`` ahead of the one
+    being stored.
 
     Taking a batch from a parsing process (reading its file, decoding it) costs the
     storing process seconds over an import; in a thread it happens while the storing
     one waits on the database, which releases the interpreter meanwhile. One batch
-    ahead is enough for that; each more is memory held (decision 15).
+    ahead is enough for that; each more is memory held (decision 15). The thread
+    takes a batch only once a slot is free, so ``depth`` counts the one it holds.
     """
-    handed: Queue = Queue(maxsize=depth)
+    handed: Queue = Queue()
+    slots = threading.Semaphore(depth)
     stop = threading.Event()
 
-    def hand(item: object) -> bool:
+    def slot_free() -> bool:
         while not stop.is_set():
-            try:
-                handed.put(item, timeout=0.2)
+            if slots.acquire(timeout=0.2):
                 return True
-            except Full:
-                continue
         return False
 
     def produce() -> None:
         try:
-            for batch in batches:
-                if not hand(batch):
+            while slot_free():
+                batch = next(batches, _END)
+                if batch is _END:
                     break
+                handed.put(batch)
         except BaseException as error:  # raised again in the storing thread
-            hand(_Failed(error))
+            handed.put(_Failed(error))
         finally:
             close = getattr(batches, "close", None)
             if close is not None:
                 close()
-            hand(_END)
+            handed.put(_END)
 
     reader = threading.Thread(target=produce, name="jaring-import-reader", daemon=True)
     reader.start()
@@ -310,14 +312,10 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 1) -> Generator[Batch, No
         while (item := handed.get()) is not _END:
             if isinstance(item, _Failed):
                 raise item.error
+            slots.release()  # this one is being stored: the thread may read the next
             yield cast(Batch, item)
     finally:
         stop.set()
-        while reader.is_alive():
-            try:
-                handed.get(timeout=0.2)
-            except Empty:
-                continue
         reader.join()
 
 
