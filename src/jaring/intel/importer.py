@@ -303,10 +303,12 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, No
         except BaseException as error:  # raised again in the storing thread
             handed.put(_Failed(error))
         finally:
-            close = getattr(batches, "close", None)
-            if close is not None:
-                close()
-            handed.put(_END)
+            try:
+                close = getattr(batches, "close", None)
+                if close is not None:
+                    close()
+            finally:
+                handed.put(_END)  # whatever closing did: the storing thread waits on it
 
     reader = threading.Thread(target=produce, name="jaring-import-reader", daemon=True)
     reader.start()
