@@ -279,9 +279,9 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, No
     storing process seconds over an import; in a thread it happens while the storing
     one waits on the database, which releases the interpreter meanwhile. Two ahead,
     not one: a batch ready while the next is read smooths over the parsers' uneven
-    pace, and was measurably faster; each more is memory held (decision 15). The
-    thread takes a batch only once a slot is free, so ``depth`` counts the one it
-    holds.
+    pace, and the runs measured were faster; each more is memory held (decision
+    15). The thread takes a batch only once a slot is free, so ``depth`` counts the
+    one it holds.
     """
     handed: Queue = Queue()
     slots = threading.Semaphore(depth)
