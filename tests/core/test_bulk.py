@@ -101,4 +101,3 @@ def test_integer_arrays_go_as_array_text_and_the_rest_as_lists():
     # Booleans are ints to Python, not to PostgreSQL.
     assert _array([True, False]) == [True, False]
     assert _array(["SG", None]) == ["SG", None]
-

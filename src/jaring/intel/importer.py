@@ -261,13 +261,6 @@ def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
         shutil.rmtree(spool, ignore_errors=True)
 
 
-class _Failed:
-    __slots__ = ("error",)
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
 _END = object()
 
 
@@ -301,7 +294,7 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, No
                     break
                 handed.put(batch)
         except BaseException as error:  # raised again in the storing thread
-            handed.put(_Failed(error))
+            handed.put(error)
         finally:
             try:
                 close = getattr(batches, "close", None)
@@ -314,8 +307,8 @@ def _read_ahead(batches: Iterator[Batch], depth: int = 2) -> Generator[Batch, No
     reader.start()
     try:
         while (item := handed.get()) is not _END:
-            if isinstance(item, _Failed):
-                raise item.error
+            if isinstance(item, BaseException):  # batches never are
+                raise item
             slots.release()  # this one is being stored: the thread may read the next
             yield cast(Batch, item)
     finally:
