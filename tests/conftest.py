@@ -28,8 +28,10 @@ def _references_hold(request):
     yield
     if uses_database:
         from jaring.core.integrity import dangling
+        from jaring.intel.linking import members_out_of_step
 
         assert dangling() == []
+        assert members_out_of_step() == []
 
 
 @pytest.fixture

@@ -39,6 +39,16 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+def _call(case, headers: dict[str, str]) -> None:
+    # Schemathesis now and then generates a Host header (once, "["). The requests
+    # library's cookie handling cannot parse it and fails before anything is sent:
+    # a crash of the test client, not an answer of the API.
+    if case.headers:
+        for name in [n for n in case.headers if n.lower() == "host"]:
+            del case.headers[name]
+    case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
+
+
 def test_the_schema_is_valid_openapi():
     schema.validate()
 
@@ -52,7 +62,7 @@ def test_the_schema_is_valid_openapi():
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_api(case, admin_bearer):
-    case.call_and_validate(headers=admin_bearer, excluded_checks=EXCLUDED)
+    _call(case, admin_bearer)
 
 
 @schema.include(path_regex="^/api/v1/intel/").parametrize()
@@ -60,4 +70,4 @@ def test_api(case, admin_bearer):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_intel_api_as_an_analyst(case, analyst_bearer):
     """The intelligence operations again, as the role that may use them."""
-    case.call_and_validate(headers=analyst_bearer, excluded_checks=EXCLUDED)
+    _call(case, analyst_bearer)

@@ -11,7 +11,8 @@ from tests.intel.factories import submit
 # Those that decision 52 and `jaring db check` name; a new one belongs there too.
 DOCUMENTED = {
     "intel.FraudReport": {"country", "organisation", "scam_type", "channel", "loss_currency",
-                          "victim_nationality", "victim_residence", "campaign", "created_by"},
+                          "victim_nationality", "victim_residence", "created_by"},
+    "intel.CampaignMember": {"report", "campaign", "country", "scam_type"},
     "intel.Sighting": {"report", "indicator"},
     "intel.PendingLink": {"report"},
 }
@@ -61,7 +62,7 @@ def test_db_check_command():
     submit("SG", ("phone", "+6591234567"))
     result = invoke("db", "check")
     assert result.exit_code == 0, result.output
-    assert f"All {len(list(unenforced()))} unenforced references hold." in result.output
+    assert f"All {len(list(unenforced()))} unenforced references hold" in result.output
     sighting = _point_a_sighting_at_nothing()
     try:
         result = invoke("db", "check")
@@ -70,3 +71,22 @@ def test_db_check_command():
         assert "1 reference(s) point at rows that do not exist" in result.stderr
     finally:
         _repair(sighting)
+
+
+@pytest.mark.django_db
+def test_db_check_finds_a_campaign_member_out_of_step():
+    from jaring.intel.models import CampaignMember
+
+    mule = ("bank_account", "Maybank 1234 5678 9012")
+    report = submit("SG", mule)
+    submit("MY", mule)
+    member = CampaignMember.objects.get(report_id=report.pk)
+    CampaignMember.objects.filter(pk=member.pk).update(scam_type_id="romance")
+    try:
+        result = invoke("db", "check")
+        assert result.exit_code == 1
+        assert (f"intel.CampaignMember: 1 row(s) differ from their report's country, date "
+                f"or scam type (first: report {report.pk})") in " ".join(result.output.split())
+        assert "campaign members out of step with their reports" in result.stderr
+    finally:
+        CampaignMember.objects.filter(pk=member.pk).update(scam_type_id=member.scam_type_id)

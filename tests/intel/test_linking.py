@@ -2,7 +2,7 @@ import pytest
 
 from jaring.intel import linking
 from jaring.intel.ingest import indicator_token
-from jaring.intel.models import Campaign, FraudReport, Indicator
+from jaring.intel.models import Campaign, CampaignMember, FraudReport, Indicator
 from tests.intel.factories import submit
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,8 @@ WALLET = ("crypto_wallet", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
 
 def partition() -> set[frozenset[int]]:
     groups: dict[int, set[int]] = {}
-    for pk, campaign in FraudReport.objects.filter(campaign__isnull=False).values_list(
-        "pk", "campaign__anchor_report_id"
-    ):
+    for pk, campaign in CampaignMember.objects.values_list("report_id",
+                                                           "campaign__anchor_report_id"):
         groups.setdefault(campaign, set()).add(pk)
     return {frozenset(g) for g in groups.values()}
 
@@ -60,7 +59,7 @@ def test_rebuild_gives_the_same_campaigns():
     before = partition()
     anchors = set(Campaign.objects.filter(status="active").values_list("anchor_report_id",
                                                                        flat=True))
-    FraudReport.objects.update(campaign=None)
+    CampaignMember.objects.all().delete()
     Campaign.objects.all().delete()
     linking.rebuild()
     assert partition() == before
@@ -148,6 +147,34 @@ def test_resubmitting_a_reference_updates_and_can_split():
     assert FraudReport.objects.filter(organisation=org).count() == 1
     assert partition() == {frozenset({a.pk, b.pk})}
     assert FraudReport.objects.get(pk=c.pk).campaign_id is None
+
+
+def test_a_resubmitted_report_keeps_its_campaign_membership_in_step():
+    import datetime
+
+    from jaring.intel.ingest import ingest
+    from jaring.intel.linking import members_out_of_step
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre, raw_report
+
+    a = submit("SG", MULE)
+    b = submit("MY", MULE)
+    earlier = datetime.date.today() - datetime.timedelta(days=40)
+    raw = raw_report(reference=b.reference, reported_on=earlier.isoformat(),
+                     scam_type="romance", indicators=[{"kind": "bank_account",
+                                                       "value": MULE[1]}])
+    item, errors = parse_report(raw, vocabulary=Vocabulary(), organisation_id=centre("MY").pk,
+                                country="MY")
+    assert item is not None and not errors
+    ingest([item])
+    assert partition() == {frozenset({a.pk, b.pk})}
+    member = CampaignMember.objects.get(report_id=b.pk)
+    assert (member.reported_on, member.scam_type_id) == (earlier, "romance")
+    assert members_out_of_step() == []
+    # The check itself: a copy changed behind ingest's back is found.
+    CampaignMember.objects.filter(report_id=a.pk).update(scam_type_id="romance")
+    assert members_out_of_step() == [a.pk]
+    CampaignMember.objects.filter(report_id=a.pk).update(scam_type_id="investment")
 
 
 def test_restricted_reports_still_match_without_storing_the_value():
@@ -265,7 +292,7 @@ def test_campaign_figures_added_up_equal_a_recount():
         item.loss_amount = (item.loss_amount or 0) + 100
     ingest(items[10:30])
     analyst = make_user("intel_analyst", "SG")
-    for sighting in Sighting.objects.filter(report__campaign__isnull=False)[:5]:
+    for sighting in Sighting.objects.filter(report__membership__isnull=False)[:5]:
         services.mark_link_wrong(analyst, sighting, "review")
     ingest(items[400:])
 
@@ -276,5 +303,4 @@ def test_campaign_figures_added_up_equal_a_recount():
     kept = figures()
     linking.refresh_stats(Campaign.objects.values_list("pk", flat=True))
     assert figures() == kept
-    assert sum(row[1] for row in kept) == FraudReport.objects.filter(
-        campaign__isnull=False).count()
+    assert sum(row[1] for row in kept) == CampaignMember.objects.count()

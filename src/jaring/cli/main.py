@@ -93,18 +93,27 @@ def db_upgrade() -> None:
 @db_app.command("check")
 @friendly
 def db_check() -> None:
-    """Check the references the database does not enforce itself (decision 52); exit 1
-    if any row points at a row that does not exist."""
+    """Check the references the database does not enforce itself (decision 52) and the
+    campaign members' copies of their reports (decision 53); exit 1 if any is wrong."""
     setup_django()
     from jaring.core.integrity import dangling, unenforced
+    from jaring.intel.linking import members_out_of_step
 
     with console.status("Checking references"):
         found = dangling()
+        out_of_step = members_out_of_step()
+    for problem in found:
+        console.print(f"[red]{problem}[/]")
+    if out_of_step:
+        console.print(f"[red]intel.CampaignMember: {len(out_of_step)} row(s) differ from "
+                      f"their report's country, date or scam type "
+                      f"(first: report {out_of_step[0]})[/]")
     if found:
-        for problem in found:
-            console.print(f"[red]{problem}[/]")
         raise CommandError(f"{len(found)} reference(s) point at rows that do not exist")
-    console.print(f"All {sum(1 for _ in unenforced())} unenforced references hold.")
+    if out_of_step:
+        raise CommandError("campaign members out of step with their reports")
+    console.print(f"All {sum(1 for _ in unenforced())} unenforced references hold, and "
+                  "every campaign member agrees with its report.")
 
 
 @app.command()

@@ -26,6 +26,7 @@ from jaring.core.bulk import (
 from jaring.crypto.cipher import Encrypters, keyed_token
 from jaring.intel import alerts, counts, linking
 from jaring.intel.models import (
+    CampaignMember,
     FraudReport,
     Indicator,
     PendingCampaign,
@@ -42,6 +43,10 @@ REPORT_FIELDS = [
     "loss_currency_id", "loss_usd", "victim_age_group", "victim_sex", "victim_nationality_id",
     "victim_residence_id", "victim_name", "victim_contact", "narrative", "tlp", "updated_at",
 ]
+
+
+MEMBER_DATE = REPORT_FIELDS.index("reported_on")
+MEMBER_SCAM_TYPE = REPORT_FIELDS.index("scam_type_id")
 
 
 def indicator_token(kind: str, value: str) -> bytes:
@@ -152,6 +157,9 @@ def _store_reports(
     changed = [(*r[4], stamp, existing[key]) for key, r in zip(keys, reports, strict=True)
                if key in existing]
     update_rows(FraudReport, REPORT_FIELDS, changed)
+    # What a campaign member copies of its report (a report not in one matches no row).
+    update_rows(CampaignMember, ["reported_on", "scam_type"],
+                [(row[MEMBER_DATE], row[MEMBER_SCAM_TYPE], row[-1]) for row in changed])
     ids = dict(existing)
     for pk, org, reference in fetch(
         f"SELECT id, organisation_id, reference FROM {linking.REPORT} WHERE id > %s",  # noqa: S608
@@ -247,7 +255,7 @@ def _replace_sightings(
             for pk, report_id, indicator_id, role, campaign_id, linkable, why in (
                 Sighting.objects.filter(report_id__in=updated[start:start + linking.CHUNK])
                 .values_list("pk", "report_id", "indicator_id", "role",
-                             "report__campaign_id", "linkable", "unlinked_reason")
+                             "report__membership__campaign_id", "linkable", "unlinked_reason")
             ):
                 if not linkable:
                     unlinked[(report_id, indicator_id)] = why
@@ -313,8 +321,8 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
     # that changed. They are recounted before linking adds to their figures.
     stale: set[int] = set()
     for start in range(0, len(updated), linking.CHUNK):
-        stale.update(FraudReport.objects.filter(
-            pk__in=updated[start:start + linking.CHUNK], campaign__isnull=False,
+        stale.update(CampaignMember.objects.filter(
+            report_id__in=updated[start:start + linking.CHUNK],
         ).values_list("campaign_id", flat=True))
     if defer_linking:
         _queue_campaigns(resplit, stale)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from jaring.core.bulk import (
     adapted_datetime,
     among,
+    execute,
     fetch,
     fetched_date,
     insert_rows,
@@ -29,6 +30,7 @@ from jaring.core.bulk import (
 )
 from jaring.intel.models import (
     Campaign,
+    CampaignMember,
     FeedSequence,
     FraudReport,
     Indicator,
@@ -87,6 +89,8 @@ SIGHTING = Sighting._meta.db_table
 INDICATOR = Indicator._meta.db_table
 REPORT = FraudReport._meta.db_table
 CAMPAIGN = Campaign._meta.db_table
+MEMBER = CampaignMember._meta.db_table
+MEMBER_FIELDS = ["campaign", "report", "country", "reported_on", "scam_type"]
 PENDING = PendingLink._meta.db_table
 
 
@@ -226,20 +230,23 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
     facts: dict[int, tuple] = {}  # a loose report's own figures
+    member: dict[int, tuple] = {}  # and what its CampaignMember row copies
     for batch in chunks(sorted(involved)):
         inside, params = among(batch)
         rows = fetch(
-            "SELECT r.id, r.campaign_id, c.anchor_report_id, r.country_id, "  # noqa: S608
-            f"r.loss_usd, r.reported_on FROM {REPORT} r "
-            f"LEFT JOIN {CAMPAIGN} c ON c.id = r.campaign_id WHERE r.id IN ({inside})", params,
+            "SELECT r.id, m.campaign_id, c.anchor_report_id, r.country_id, "  # noqa: S608
+            f"r.loss_usd, r.reported_on, r.scam_type_id FROM {REPORT} r "
+            f"LEFT JOIN {MEMBER} m ON m.report_id = r.id "
+            f"LEFT JOIN {CAMPAIGN} c ON c.id = m.campaign_id WHERE r.id IN ({inside})", params,
         )
-        for pk, campaign_id, anchor, country, loss, reported in rows:
+        for pk, campaign_id, anchor, country, loss, reported, scam_type in rows:
             node_of[pk] = anchor if campaign_id else pk
             if campaign_id:
                 campaign_of_anchor[anchor] = campaign_id
             else:
                 reported = fetched_date(reported)
                 facts[pk] = (1, loss, reported, reported, [country])
+                member[pk] = (country, reported, scam_type)
 
     uf = UnionFind()
     for reports in shared:
@@ -262,14 +269,16 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
             elif existing != target:
                 absorbed.append((target, existing))
     _grow(components, targets, campaign_of_anchor, facts)
-    # In id order: consecutive rows share table and index pages.
-    update_rows(FraudReport, ["campaign"], sorted(loose, key=lambda move: move[1]))
+    # In id order: consecutive rows share pages. A loose report is in no campaign
+    # yet, so it has no member row to conflict with.
+    insert_rows(CampaignMember, MEMBER_FIELDS,
+                [(target, report, *member[report])
+                 for target, report in sorted(loose, key=lambda move: move[1])])
     if absorbed:
-        qn = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {qn(FraudReport._meta.db_table)} SET campaign_id = %s "  # noqa: S608
-                "WHERE campaign_id = %s", absorbed)
+                f"UPDATE {MEMBER} SET campaign_id = %s WHERE campaign_id = %s",  # noqa: S608
+                absorbed)
         update_rows(Campaign, ["status", "merged_into", "report_count"],
                     [(Campaign.Status.MERGED, target, 0, old) for target, old in absorbed])
         changed.update(old for _, old in absorbed)
@@ -353,7 +362,7 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
             f"WHERE id IN ({inside})", params,
         ))
         campaign_of.update(fetch(
-            f"SELECT id, campaign_id FROM {REPORT} "  # noqa: S608
+            f"SELECT report_id, campaign_id FROM {MEMBER} "  # noqa: S608
             f"WHERE campaign_id IN ({inside})", params,
         ))
     # Linked reports always share a campaign, so one union-find over the members of
@@ -371,17 +380,45 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
     groups = uf.groups()
     pieces = {root: reports for root, reports in groups.items() if len(reports) > 1}
     targets = _campaigns_for_anchors(pieces)
-    moves: list[tuple[int | None, int]] = [
+    update_rows(CampaignMember, ["campaign"], [
         (targets[root], report) for root, reports in pieces.items()
         for report in reports if campaign_of[report] != targets[root]
-    ]
-    moves += [(None, root) for root, reports in groups.items() if len(reports) == 1]
-    update_rows(FraudReport, ["campaign"], moves)
+    ])
+    _leave([root for root, reports in groups.items() if len(reports) == 1])
     kept = set(targets)
     update_rows(Campaign, ["status", "merged_into", "report_count"],
                 [(Campaign.Status.DISSOLVED, None, 0, pk)
                  for pk, anchor in anchors.items() if anchor not in kept])
     return set(anchors) | set(targets.values())
+
+
+def _leave(report_ids: list[int]) -> None:
+    """Take these reports out of their campaigns."""
+    for batch in chunks(sorted(report_ids)):
+        inside, params = among(batch)
+        execute(f"DELETE FROM {MEMBER} WHERE report_id IN ({inside})", params)  # noqa: S608
+
+
+def _join(moves: list[tuple[int, int]]) -> None:
+    """Put reports in no campaign yet into campaigns: (campaign, report) pairs."""
+    moves = sorted(moves, key=lambda move: move[1])
+    for start in range(0, len(moves), CHUNK):
+        batch = moves[start:start + CHUNK]
+        inside, params = among([report for _, report in batch])
+        facts = {pk: row for pk, *row in fetch(
+            f"SELECT id, country_id, reported_on, scam_type_id FROM {REPORT} "  # noqa: S608
+            f"WHERE id IN ({inside})", params)}
+        insert_rows(CampaignMember, MEMBER_FIELDS,
+                    [(campaign, report, *facts[report]) for campaign, report in batch])
+
+
+def members_out_of_step() -> list[int]:
+    """Reports whose campaign member row copies their country, date reported or scam
+    type wrongly (none, while ``ingest`` keeps the copies in step)."""
+    return [pk for (pk,) in fetch(
+        f"SELECT m.report_id FROM {MEMBER} m JOIN {REPORT} r ON r.id = m.report_id "  # noqa: S608
+        "WHERE m.country_id <> r.country_id OR m.reported_on <> r.reported_on "
+        "OR m.scam_type_id <> r.scam_type_id ORDER BY m.report_id", [])]
 
 
 def components(progress: Callable[[int], None] | None = None) -> dict[int, int]:
@@ -429,19 +466,13 @@ def rebuild(progress: Callable[[int], None] | None = None) -> set[int]:
     Campaign.objects.bulk_create(new, batch_size=1000)
     existing = dict(Campaign.objects.values_list("anchor_report_id", "pk"))
     live = {existing[a] for a in by_anchor}
-    current = dict(
-        FraudReport.objects.filter(campaign__isnull=False).values_list("pk", "campaign_id")
-    )
+    current = dict(CampaignMember.objects.values_list("report_id", "campaign_id"))
     wanted = {report: existing[anchor] for report, anchor in anchor_of.items()}
-    moves: dict[int | None, list[int]] = defaultdict(list)
-    for report, target in wanted.items():
-        if current.get(report) != target:
-            moves[target].append(report)
-    for report in current.keys() - wanted.keys():
-        moves[None].append(report)
-    for destination, reports in moves.items():
-        for batch in chunks(sorted(reports)):
-            FraudReport.objects.filter(pk__in=batch).update(campaign_id=destination)
+    update_rows(CampaignMember, ["campaign"], sorted(
+        ((target, report) for report, target in wanted.items()
+         if report in current and current[report] != target), key=lambda move: move[1]))
+    _join([(target, report) for report, target in wanted.items() if report not in current])
+    _leave(list(current.keys() - wanted.keys()))
     Campaign.objects.filter(pk__in=live).exclude(status=Campaign.Status.ACTIVE).update(
         status=Campaign.Status.ACTIVE, merged_into=None
     )
@@ -465,18 +496,18 @@ def refresh_stats(campaign_ids: Iterable[int]) -> None:
     now = adapted_datetime(timezone.now())
     for batch in chunks(ids):
         inside, params = among(batch)
-        where = f"campaign_id IN ({inside})"
         stats = {
             row[0]: row[1:]
             for row in fetch(
-                "SELECT campaign_id, COUNT(*), SUM(loss_usd), MIN(reported_on), "  # noqa: S608
-                f"MAX(reported_on) FROM {REPORT} WHERE {where} GROUP BY campaign_id", params,
+                "SELECT m.campaign_id, COUNT(*), SUM(r.loss_usd), MIN(m.reported_on), "  # noqa: S608
+                f"MAX(m.reported_on) FROM {MEMBER} m JOIN {REPORT} r ON r.id = m.report_id "
+                f"WHERE m.campaign_id IN ({inside}) GROUP BY m.campaign_id", params,
             )
         }
         countries: dict[int, set[str]] = defaultdict(set)
         for campaign_id, country in fetch(
-            f"SELECT DISTINCT campaign_id, country_id FROM {REPORT} WHERE {where}",  # noqa: S608
-            params,
+            f"SELECT DISTINCT campaign_id, country_id FROM {MEMBER} "  # noqa: S608
+            f"WHERE campaign_id IN ({inside})", params,
         ):
             countries[campaign_id].add(country)
         active = fetch(f"SELECT id FROM {CAMPAIGN} WHERE id IN ({inside}) "  # noqa: S608

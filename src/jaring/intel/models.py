@@ -117,10 +117,6 @@ class FraudReport(models.Model):
     victim_contact = models.TextField(blank=True, default="")
     narrative = models.TextField(blank=True, default="")
     tlp = models.CharField(max_length=12, choices=TLP.choices, default=TLP.AMBER)
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports",
-        db_index=False, db_constraint=False,
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", db_index=False, db_constraint=False,
@@ -143,22 +139,66 @@ class FraudReport(models.Model):
             # No index of (country, date reported) alone: the MERL index below starts
             # with those columns and serves the same lookups, one index fewer for
             # every stored report to update.
-            # With the country, the MERL count of cross-border campaigns per country
-            # reads this index alone for each campaign's reports. Only reports in a
-            # campaign: about half never join one, and a report stored or moved into
-            # its first campaign then writes one entry instead of two or three.
-            models.Index(fields=["campaign", "country"], name="report_campaign_country",
-                         condition=Q(campaign__isnull=False)),
             # Every column the MERL report indicators read (merl.computed._report_cube),
             # so their scan of a million reports never reads the wide rows
             # (docs/decisions/0050-merl-indicators-from-indexes-not-summaries.md).
             models.Index(fields=["country", "reported_on", "scam_type", "victim_sex",
-                                 "victim_age_group", "loss_usd", "campaign"],
+                                 "victim_age_group", "loss_usd"],
                          name="report_merl_cube"),
         ]
 
     def __str__(self) -> str:
         return f"{self.country_id}/{self.reference}"
+
+    # The campaign lives in CampaignMember; these read it through ``membership``,
+    # which the report lists fetch along (``select_related("membership__campaign")``).
+    @property
+    def campaign(self) -> Campaign | None:
+        try:
+            return self.membership.campaign
+        except CampaignMember.DoesNotExist:
+            return None
+
+    @property
+    def campaign_id(self) -> int | None:
+        try:
+            return self.membership.campaign_id
+        except CampaignMember.DoesNotExist:
+            return None
+
+
+class CampaignMember(models.Model):
+    """A report's place in a campaign: one row for each report that is in one.
+
+    Apart from the report row (decision 53): a bulk import's linking passes move
+    hundreds of thousands of reports into campaigns and between them, and moving
+    this narrow row costs a fraction of rewriting a wide report and its indexes.
+    The report's country, date reported and scam type are copied here (``ingest``
+    keeps them in step), so a campaign's countries, the visibility of
+    AMBER reports and the MERL cross-border counts read this table's index alone.
+    """
+
+    report = models.OneToOneField(FraudReport, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="membership", db_constraint=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members",
+                                 db_index=False, db_constraint=False)
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+",
+                                db_index=False, db_constraint=False)
+    reported_on = models.DateField()
+    scam_type = models.ForeignKey("reference.ScamType", on_delete=models.PROTECT,
+                                  related_name="+", db_index=False, db_constraint=False)
+
+    class Meta:
+        indexes = [
+            # One index for every reader: a campaign's reports (merges, splits,
+            # figures), its countries (visibility, alerts), and the MERL
+            # cross-border counts by country, date and scam type.
+            models.Index(fields=["campaign", "country", "reported_on", "scam_type"],
+                         name="member_campaign_country"),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} in campaign {self.campaign_id}"
 
 
 class Indicator(models.Model):

@@ -21,11 +21,11 @@ from jaring.identity import policy
 from jaring.intel import visibility
 from jaring.intel.indicators import InvalidIndicator, guess_kind, normalise
 from jaring.intel.ingest import indicator_token
-from jaring.intel.models import Alert, Campaign, FraudReport, Indicator, Sighting
+from jaring.intel.models import Alert, Campaign, CampaignMember, FraudReport, Indicator, Sighting
 
 
 def _report_queryset(base: QuerySet) -> QuerySet:
-    return base.select_related("organisation", "campaign").prefetch_related(
+    return base.select_related("organisation", "membership__campaign").prefetch_related(
         Prefetch("sightings", queryset=Sighting.objects.select_related("indicator")
                  .order_by("pk"))
     )
@@ -149,7 +149,7 @@ def visible_report_list(
     if scam_type:
         rows = rows.filter(scam_type_id=scam_type)
     if campaign is not None:
-        rows = rows.filter(campaign=campaign)
+        rows = rows.filter(membership__campaign=campaign)
     if since:
         rows = rows.filter(reported_on__gte=since)
     if until:
@@ -183,7 +183,7 @@ MAX_CAMPAIGN_REPORTS = 500
 
 
 def campaign_detail(user: Any, campaign: Campaign, *, request: Any = None) -> dict[str, Any]:
-    members = FraudReport.objects.filter(campaign=campaign)
+    members = FraudReport.objects.filter(membership__campaign=campaign)
     reports = list(visible_report_list(user, campaign=campaign)[:MAX_CAMPAIGN_REPORTS])
     out = campaign_dict(campaign)
     out["reports"] = shown_reports(user, reports, action="intel.campaign.view_shared",
@@ -199,11 +199,11 @@ def campaign_detail(user: Any, campaign: Campaign, *, request: Any = None) -> di
 def visible_campaigns(user: Any) -> QuerySet:
     """Active campaigns the user's country is part of, or that hold a report it may see."""
     country = visibility.viewer_country(user)
-    seen = (visibility.visible_reports(user).filter(campaign__isnull=False)
-            .order_by().values("campaign_id"))
+    seen = (visibility.visible_reports(user).filter(membership__isnull=False)
+            .order_by().values("membership__campaign_id"))
     rows = Campaign.objects.filter(status=Campaign.Status.ACTIVE)
     if country:
-        own = FraudReport.objects.filter(country_id=country, campaign__isnull=False)
+        own = CampaignMember.objects.filter(country_id=country)
         return rows.filter(Q(pk__in=seen) | Q(pk__in=own.order_by().values("campaign_id")))
     return rows.filter(pk__in=seen)
 

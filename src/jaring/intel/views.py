@@ -154,9 +154,10 @@ def campaign_chart(request: AuthenticatedRequest, code: str, name: str) -> JsonR
     builders = {"timeline": charts.timeline, "losses": charts.losses_by_country}
     if name not in builders:
         raise Http404
-    rows = list(visibility.visible_reports(request.user, FraudReport.objects.filter(
-        campaign=campaign)).values_list("country_id", "reported_on", "loss_usd", "scam_type_id")
-        .order_by()[:charts.MAX_ROWS])
+    members = FraudReport.objects.filter(membership__campaign=campaign)
+    rows = list(visibility.visible_reports(request.user, members)
+                .values_list("country_id", "reported_on", "loss_usd", "scam_type_id")
+                .order_by()[:charts.MAX_ROWS])
     return JsonResponse(builders[name](rows))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jaring.crypto.cipher import decrypt
-from jaring.intel.models import Campaign, FraudReport, Indicator, Sighting
+from jaring.intel.models import Campaign, CampaignMember, FraudReport, Indicator, Sighting
 from jaring.intel.sharing import CAMPAIGN_WIDE, REGION_WIDE, RESTRICTED
 
 FULL = "full"  # the reporting country: everything, personal data included
@@ -29,9 +29,11 @@ def _shared_q(country: str | None) -> Q:
     """Reports of other countries that this country may see in shared form."""
     shared: Q = Q(tlp__in=REGION_WIDE)
     if country:
-        in_same_campaign = FraudReport.objects.filter(
-            country_id=country, campaign_id=OuterRef("campaign_id"), campaign__isnull=False
-        )
+        # The report's member row, in a campaign where this country has one too.
+        ours = CampaignMember.objects.filter(country_id=country,
+                                             campaign_id=OuterRef("campaign_id"))
+        in_same_campaign = CampaignMember.objects.filter(report_id=OuterRef("pk")).filter(
+            Exists(ours))
         shared |= Q(Q(tlp__in=CAMPAIGN_WIDE), Exists(in_same_campaign))
     return shared
 
@@ -52,12 +54,9 @@ def access_to(user: Any, report: FraudReport) -> str | None:
         return FULL
     if report.tlp in REGION_WIDE:
         return SHARED
-    in_campaign = (
-        report.tlp in CAMPAIGN_WIDE
-        and country
-        and report.campaign_id
-        and FraudReport.objects.filter(country_id=country, campaign_id=report.campaign_id).exists()
-    )
+    campaign_id = report.campaign_id if report.tlp in CAMPAIGN_WIDE and country else None
+    in_campaign = campaign_id is not None and CampaignMember.objects.filter(
+        country_id=country, campaign_id=campaign_id).exists()
     return SHARED if in_campaign else None
 
 
@@ -103,13 +102,13 @@ def campaign_visible(user: Any, campaign: Campaign) -> bool:
     country = viewer_country(user)
     if country and country in campaign.country_list:
         return True
-    return visible_reports(user, FraudReport.objects.filter(campaign=campaign)).exists()
+    return visible_reports(user, FraudReport.objects.filter(membership__campaign=campaign)).exists()
 
 
 def shared_indicators(user: Any, campaign: Campaign) -> list[tuple[Indicator, str, int]]:
     """Indicators linking two or more of this campaign's reports, as far as the user
     may see them: (indicator, value shown to this user, reports in the campaign)."""
-    in_campaign = Sighting.objects.filter(report__campaign=campaign, linkable=True)
+    in_campaign = Sighting.objects.filter(report__membership__campaign=campaign, linkable=True)
     linking = dict(
         in_campaign.values("indicator_id")
         .annotate(n=Count("report_id", distinct=True))

@@ -186,59 +186,76 @@ _CROSS_BORDER_CAMPAIGN = {"countries__contains": ",", "status": "active"}
 _CROSS_BORDER = Q(**{f"campaign__{k}": v for k, v in _CROSS_BORDER_CAMPAIGN.items()})
 
 
-def _report_cube(q: Query) -> list[dict[str, Any]]:
-    """One scan of the reports: count, cross-border count and losses per country and
-    month, and per scam type, sex and age group when a breakdown is asked for.
-
-    The three report indicators share it within one evaluation (see :func:`shared`),
-    so a page or export reads the reports table once, not once per indicator and
-    dimension: totals are summed from the breakdown when it was read already, which
+def _cube(key: tuple, detailed: list[str], fields: list[str], rows: Any,
+          measures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Measures of ``rows`` per country and month, and per ``fields`` when a breakdown
+    is asked for: shared within one evaluation (see :func:`shared`), so a page or
+    export reads the table once, not once per indicator and dimension. Totals are
+    summed from the breakdown when it was read already, which
     :func:`jaring.merl.values.country_table` arranges by asking for breakdowns first.
+
     The month is the date's text cut to ``YYYY-MM``, which both databases compute
-    natively; the index ``report_merl_cube`` holds every column read, so the scan
-    never reads the (wide) report rows themselves.
+    natively.
     """
     from django.db.models import CharField
     from django.db.models.functions import Cast, Substr
 
-    from jaring.intel.models import Campaign, FraudReport
-
-    detailed = [f for f, _ in REPORT_DIMENSIONS.values()]
-    fields = [] if q.dimension is None else detailed
-    key = ("intel.report_cube", q.countries, q.periods)
     if not fields and shared_exists((*key, tuple(detailed))):
         return shared((*key, tuple(detailed)), list)
 
     def build() -> list[dict[str, Any]]:
-        # Cross-border campaigns are few: the database reads their ids once, instead
-        # of joining every report to its campaign.
-        cross_border = Q(campaign_id__in=Campaign.objects.filter(
-            **_CROSS_BORDER_CAMPAIGN).values("id"))
-        reports = FraudReport.objects.filter(**q.date_range("reported_on"),
-                                             **q.country_filter())
-        # Counted by a column of the index (never empty), not the id: PostgreSQL's
-        # index holds no id, and reading it would visit every report's row.
-        measures = {"reports": Count("reported_on"),
-                    "cross_border": Count("reported_on", filter=cross_border),
-                    "loss": Sum("loss_usd")}
         if not fields:
             # Totals by day follow the index's order, so the database groups without
             # sorting; a year is a few hundred rows per country, summed here by month.
             return [{**r, "month": f"{r['reported_on']:%Y-%m}"} for r in
-                    reports.values("country_id", "reported_on").annotate(**measures)
+                    rows.values("country_id", "reported_on").annotate(**measures)
                     .order_by()]
-        return list(reports
+        return list(rows
                     .annotate(month=Substr(Cast("reported_on", output_field=CharField()), 1, 7))
                     .values("country_id", "month", *fields).annotate(**measures).order_by())
 
     return shared((*key, tuple(fields)), build)
 
 
+def _report_cube(q: Query) -> list[dict[str, Any]]:
+    """One scan of the reports: count and losses per country and month, and per scam
+    type, sex and age group when a breakdown is asked for. The index
+    ``report_merl_cube`` holds every column read, so the scan never reads the (wide)
+    report rows themselves.
+    """
+    from jaring.intel.models import FraudReport
+
+    detailed = [f for f, _ in REPORT_DIMENSIONS.values()]
+    # Counted by a column of the index (never empty), not the id: PostgreSQL's index
+    # holds no id, and reading it would visit every report's row.
+    return _cube(("intel.report_cube", q.countries, q.periods), detailed,
+                 [] if q.dimension is None else detailed,
+                 FraudReport.objects.filter(**q.date_range("reported_on"), **q.country_filter()),
+                 {"reports": Count("reported_on"), "loss": Sum("loss_usd")})
+
+
+def _cross_border_cube(q: Query) -> list[dict[str, Any]]:
+    """Reports in cross-border campaigns per country and month (and scam type), read
+    from the campaign members' index alone (decision 53)."""
+    from jaring.intel.models import Campaign, CampaignMember
+
+    detailed = [REPORT_DIMENSIONS["scam-type"][0]]
+    # Cross-border campaigns are few: the database reads their ids once, instead of
+    # joining every member to its campaign.
+    members = CampaignMember.objects.filter(
+        campaign_id__in=Campaign.objects.filter(**_CROSS_BORDER_CAMPAIGN).values("id"),
+        **q.date_range("reported_on"), **q.country_filter())
+    return _cube(("intel.cross_border_cube", q.countries, q.periods), detailed,
+                 [] if q.dimension is None else detailed, members,
+                 {"cross_border": Count("reported_on")})
+
+
 def _from_cube(q: Query, measure: str) -> Iterator[Row]:
     buckets = month_buckets(q.periods)
     field, empty = REPORT_DIMENSIONS.get(q.dimension or "", (None, ""))
     totals: dict[tuple[str, str, str], Decimal] = {}
-    for r in _report_cube(q):
+    cube = _cross_border_cube(q) if measure == "cross_border" else _report_cube(q)
+    for r in cube:
         period = buckets.get(r["month"])
         if period is None or r[measure] is None:
             continue
@@ -271,10 +288,10 @@ def loss_usd(q: Query) -> Iterator[Row]:
 def cross_border_campaigns(q: Query) -> Iterator[Row]:
     """Campaigns spanning two or more member states that a country's reports are part of,
     counted in the month the campaign was first seen."""
-    from jaring.intel.models import FraudReport
+    from jaring.intel.models import CampaignMember
 
     # A campaign has one first day, so distinct campaigns per day add up to the month's.
-    rows = (FraudReport.objects.filter(_CROSS_BORDER, **q.country_filter(),
+    rows = (CampaignMember.objects.filter(_CROSS_BORDER, **q.country_filter(),
                                        **q.date_range("campaign__first_seen"))
             .values("country_id", "campaign__first_seen")
             .annotate(measure=Count("campaign_id", distinct=True)).order_by())

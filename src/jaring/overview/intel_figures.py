@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from jaring.identity import policy
 from jaring.intel import visibility
-from jaring.intel.models import Alert, Campaign, FraudReport
+from jaring.intel.models import Alert, Campaign, CampaignMember, FraudReport
 from jaring.intel.sharing import REGION_WIDE
 from jaring.overview import figures
 from jaring.overview.figures import COOPERATION, REGION, SCALE, Context, Figure
@@ -90,7 +90,7 @@ class Stats:
 def _campaign_countries(user: Any, in_period: QuerySet) -> dict[int, tuple[str, ...]]:
     """Cross-border campaigns with a counted report in the period, and the countries
     the viewer may know are in each."""
-    ids = in_period.filter(campaign__isnull=False).order_by().values("campaign_id")
+    ids = in_period.filter(membership__isnull=False).order_by().values("membership__campaign_id")
     if analyst(user):
         # Analysts see a campaign's full country list on its page already.
         rows = Campaign.objects.filter(pk__in=ids, status=Campaign.Status.ACTIVE,
@@ -98,8 +98,8 @@ def _campaign_countries(user: Any, in_period: QuerySet) -> dict[int, tuple[str, 
         return {pk: tuple(sorted(c for c in countries.split(",") if c))
                 for pk, countries in rows.values_list("pk", "countries")}
     known: dict[int, set[str]] = defaultdict(set)
-    shared = FraudReport.objects.filter(tlp__in=REGION_WIDE, campaign_id__in=ids,
-                                        campaign__status=Campaign.Status.ACTIVE)
+    shared = CampaignMember.objects.filter(report__tlp__in=REGION_WIDE, campaign_id__in=ids,
+                                           campaign__status=Campaign.Status.ACTIVE)
     for campaign_id, country in shared.order_by().values_list("campaign_id",
                                                              "country_id").distinct():
         known[campaign_id].add(country)
