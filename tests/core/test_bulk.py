@@ -101,3 +101,27 @@ def test_integer_arrays_go_as_array_text_and_the_rest_as_lists():
     # Booleans are ints to Python, not to PostgreSQL.
     assert _array([True, False]) == [True, False]
     assert _array(["SG", None]) == ["SG", None]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_refresh_statistics_of_whole_tables_and_of_columns(db):
+    from django.test.utils import CaptureQueriesContext
+
+    from jaring.core.bulk import refresh_statistics
+    from jaring.intel.models import FraudReport, Indicator
+    from tests.intel.factories import submit
+
+    submit("TH", ("phone", "+66812345678"))
+
+    def sampled(model):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s",
+                           [model._meta.db_table])
+            return {name for (name,) in cursor.fetchall()}
+
+    with CaptureQueriesContext(connection) as ran:
+        refresh_statistics([(FraudReport, ["id", "reported_on"]), Indicator])
+    assert [q["sql"] for q in ran.captured_queries] == [
+        'ANALYZE "intel_fraudreport" ("id", "reported_on")', 'ANALYZE "intel_indicator"']
+    assert {"id", "reported_on"} <= sampled(FraudReport)
+    assert {"id", "token", "status", "report_count"} <= sampled(Indicator)

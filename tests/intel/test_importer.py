@@ -303,10 +303,13 @@ def test_counts_stay_exact_through_resubmissions_and_the_queue(db, tmp_path, cen
         return next((r for r in pool if r["country"] == record["country"]), record)
 
     # Linked reports sent again with other indicators and dates, new ones, then some
-    # of those new ones again, a few batches later, with other indicators still.
+    # of those new ones again, a few batches later, with other indicators and dates
+    # still (queued, their queue entry takes the new date).
     resent = [{**r, "reported_on": other["reported_on"], "indicators": other["indicators"]}
               for r in first[:60] for other in [like(r, new[100:])]]
-    again = [{**n, "indicators": like(n, first[200:])["indicators"]} for n in new[:20]]
+    again = [{**n, "reported_on": other["reported_on"], "indicators": other["indicators"]}
+             for n in new[:20] for other in [like(n, first[200:])]]
+    assert any(a["reported_on"] != n["reported_on"] for a, n in zip(again, new, strict=False))
     path = write_jsonl(tmp_path / "b.jsonl", resent + new + again)
     calls = {"n": 0}
 

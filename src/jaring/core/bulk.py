@@ -291,8 +291,10 @@ def batch_collection() -> Iterator[Callable[[], object]]:
             gc.enable()
 
 
-def refresh_statistics(models: Sequence[type[Model]]) -> None:
-    """Have PostgreSQL sample these tables again, after bulk writes to them.
+def refresh_statistics(models: Sequence[type[Model] | tuple[type[Model], Sequence[str]]]
+                       ) -> None:
+    """Have PostgreSQL sample these tables again, after bulk writes to them: a model,
+    or (model, fields) for the statistics of those columns only.
 
     Its planner chooses by table statistics, which autovacuum refreshes a minute or
     more after the rows arrive. Planned on stale ones (a table thought nearly
@@ -302,5 +304,8 @@ def refresh_statistics(models: Sequence[type[Model]]) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for entry in models:
+            model, fields = entry if isinstance(entry, tuple) else (entry, ())
+            columns = f" ({', '.join(_column(model, f) for f in fields)})" if fields else ""
+            cursor.execute(
+                f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}{columns}")

@@ -45,8 +45,8 @@ REPORT_FIELDS = [
 ]
 
 
-MEMBER_DATE = REPORT_FIELDS.index("reported_on")
-MEMBER_SCAM_TYPE = REPORT_FIELDS.index("scam_type_id")
+REPORTED_ON = REPORT_FIELDS.index("reported_on")
+SCAM_TYPE = REPORT_FIELDS.index("scam_type_id")
 
 
 def indicator_token(kind: str, value: str) -> bytes:
@@ -159,7 +159,7 @@ def _store_reports(
     update_rows(FraudReport, REPORT_FIELDS, changed)
     # What a campaign member copies of its report (a report not in one matches no row).
     update_rows(CampaignMember, ["reported_on", "scam_type"],
-                [(row[MEMBER_DATE], row[MEMBER_SCAM_TYPE], row[-1]) for row in changed])
+                [(row[REPORTED_ON], row[SCAM_TYPE], row[-1]) for row in changed])
     ids = dict(existing)
     for pk, org, reference in fetch(
         f"SELECT id, organisation_id, reference FROM {linking.REPORT} WHERE id > %s",  # noqa: S608
