@@ -125,3 +125,17 @@ def test_refresh_statistics_of_whole_tables_and_of_columns(db):
         'ANALYZE "intel_fraudreport" ("id", "reported_on")', 'ANALYZE "intel_indicator"']
     assert {"id", "reported_on"} <= sampled(FraudReport)
     assert {"id", "token", "status", "report_count"} <= sampled(Indicator)
+
+
+def test_inserting_no_rows_sends_nothing(db, monkeypatch):
+    from jaring.core.bulk import insert_rows
+    from jaring.intel.models import PendingLink
+
+    def no_cursor():
+        raise AssertionError("no statement was due")
+
+    # Not even a COPY, which Django's query log would not show.
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", no_cursor)
+        insert_rows(PendingLink, ["report"], iter([]))
+        insert_rows(PendingLink, ["report"], [], ignore_conflicts=True)

@@ -1,4 +1,5 @@
 from jaring.audit.context import Actor, client_ip, current_actor
+from jaring.core.http import is_api
 
 
 class RequestContextMiddleware:
@@ -8,7 +9,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        via = "api" if request.path.startswith("/api/") else "web"
+        via = "api" if is_api(request) else "web"
         user = request.user if request.user.is_authenticated else None
         token = current_actor.set(Actor(user=user, ip_address=client_ip(request), via=via))
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -147,6 +148,11 @@ def insert_rows(
     qn = connection.ops.quote_name
     columns = ", ".join(_column(model, f) for f in fields)
     if connection.vendor == "postgresql" and not ignore_conflicts:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return  # a COPY of nothing would still be a round trip
+        rows = itertools.chain((first,), rows)
         # Every statement is a round trip to the server, and binding a long
         # executemany costs more than running it: COPY is the server's bulk path.
         with connection.cursor() as cursor, cursor.cursor.copy(

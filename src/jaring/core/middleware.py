@@ -5,6 +5,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
+from jaring.core.http import is_api
+
 # No inline script anywhere: every script is a static file, so 'self' suffices.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,7 +68,7 @@ class NulCharacterMiddleware:
 
     @staticmethod
     def _refuse(request, message: str):
-        if request.path.startswith("/api/"):
+        if is_api(request):
             return JsonResponse({"detail": message}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 

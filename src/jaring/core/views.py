@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views import defaults
 
 from jaring.core.decorators import AuthenticatedRequest, public, requires
+from jaring.core.http import is_api
 from jaring.identity import policy
 from jaring.identity.models import Organisation
 from jaring.identity.roles import Role
@@ -62,6 +63,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's answer to a request it refuses before any view runs (a forged Host
     header, an unreadable form body): for the API in JSON, as the API documents
     every answer; elsewhere Django's own page."""
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return JsonResponse({"detail": "bad request"}, status=400)
     return defaults.bad_request(request, exception)

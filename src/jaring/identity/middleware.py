@@ -1,8 +1,10 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from jaring.core.http import API_PREFIX
+
 SESSION_KEY = "jaring_second_factor_ok"
-_OPEN_PREFIXES = ("/static/", "/account/verify", "/account/logout", "/api/")
+_OPEN_PREFIXES = ("/static/", "/account/verify", "/account/logout", API_PREFIX)
 
 
 class SecondFactorMiddleware:
