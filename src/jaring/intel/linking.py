@@ -229,8 +229,11 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
 
     node_of: dict[int, int] = {}
     campaign_of_anchor: dict[int, int] = {}
-    facts: dict[int, tuple] = {}  # a loose report's own figures
-    member: dict[int, tuple] = {}  # and what its CampaignMember row copies
+    # A loose report's (loss, date, country, scam type): its figures, and what its
+    # CampaignMember row copies. Codes are shared, not one string per row: a pass
+    # holds a few hundred thousand of these.
+    facts: dict[int, tuple] = {}
+    codes: dict[str, str] = {}
     for batch in chunks(sorted(involved)):
         inside, params = among(batch)
         rows = fetch(
@@ -244,9 +247,8 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
             if campaign_id:
                 campaign_of_anchor[anchor] = campaign_id
             else:
-                reported = fetched_date(reported)
-                facts[pk] = (1, loss, reported, reported, [country])
-                member[pk] = (country, reported, scam_type)
+                facts[pk] = (loss, fetched_date(reported), codes.setdefault(country, country),
+                             codes.setdefault(scam_type, scam_type))
 
     uf = UnionFind()
     for reports in shared:
@@ -271,9 +273,11 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     _grow(components, targets, campaign_of_anchor, facts)
     # In id order: consecutive rows share pages. A loose report is in no campaign
     # yet, so it has no member row to conflict with.
-    insert_rows(CampaignMember, MEMBER_FIELDS,
-                [(target, report, *member[report])
-                 for target, report in sorted(loose, key=lambda move: move[1])])
+    rows = []
+    for target, report in sorted(loose, key=lambda move: move[1]):
+        _, reported, country, scam_type = facts[report]
+        rows.append((target, report, country, reported, scam_type))
+    insert_rows(CampaignMember, MEMBER_FIELDS, rows)
     if absorbed:
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -306,7 +310,11 @@ def _grow(components: dict[int, list[int]], targets: dict[int, int],
         stats = Stats()
         for node in nodes:
             campaign = campaign_of_anchor.get(node)
-            stats.add(*(stored[campaign] if campaign is not None else facts[node]))
+            if campaign is not None:
+                stats.add(*stored[campaign])
+            else:
+                loss, reported, country, _ = facts[node]
+                stats.add(1, loss, reported, reported, (country,))
         rows.append((stats.count, stats.loss, stats.first, stats.last,
                      ",".join(sorted(stats.countries)), now, targets[root]))
     update_rows(Campaign, ["report_count", "total_loss_usd", "first_seen", "last_seen",
