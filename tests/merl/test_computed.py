@@ -111,3 +111,34 @@ def test_totals_summed_from_the_breakdown_equal_totals_read_alone(framework):
                    for key in keys}
     assert derived == alone
     assert len(alone["intel.reports"]) == 3 and len(alone["intel.loss_usd"]) == 3
+
+
+def test_cross_border_campaigns_count_each_country_in_the_campaign_month_first_seen(framework):
+    from jaring.intel.models import Campaign, CampaignMember
+
+    mule = ("bank_account", "Maybank 1234 5678 9012")
+    wallet = ("crypto_wallet", "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE")
+    phone = ("phone", "+66 81 234 5678")
+    submit("SG", mule, reported_on="2025-01-20")
+    submit("MY", mule, reported_on="2025-02-03")
+    submit("TH", wallet, phone, reported_on="2025-02-14")
+    submit("SG", wallet, reported_on="2025-03-01")
+    submit("TH", phone, reported_on="2025-03-09")  # joins the wallet's campaign
+    submit("VN", ("url", "https://shop-only-here.vn/pay"), reported_on="2025-02-01")
+    periods = tuple(periods_between(Period.parse("2025-01"), Period.parse("2025-03"), "month"))
+    # By hand, from each active campaign's members.
+    expected: dict[tuple[str, str], int] = {}
+    for campaign in Campaign.objects.filter(status="active"):
+        countries = set(CampaignMember.objects.filter(campaign=campaign)
+                        .values_list("country_id", flat=True))
+        if len(countries) > 1:
+            for country in countries:
+                key = (country, f"{campaign.first_seen:%Y-%m}")
+                expected[key] = expected.get(key, 0) + 1
+    assert expected == {("SG", "2025-01"): 1, ("MY", "2025-01"): 1,
+                        ("TH", "2025-02"): 1, ("SG", "2025-02"): 1}
+    for countries in (("SG", "MY", "TH", "VN"), ("TH",), ("VN",)):
+        found = {(country, period): int(value) for country, period, _, value in
+                 computed.evaluate("intel.cross_border_campaigns",
+                                   computed.Query(countries, periods))}
+        assert found == {k: n for k, n in expected.items() if k[0] in countries}
