@@ -153,18 +153,21 @@ class FraudReport(models.Model):
     # The campaign lives in CampaignMember; these read it through ``membership``,
     # which the report lists fetch along (``select_related("membership__campaign")``).
     @property
-    def campaign(self) -> Campaign | None:
+    def _member(self) -> CampaignMember | None:
         try:
-            return self.membership.campaign
+            return self.membership
         except CampaignMember.DoesNotExist:
             return None
 
     @property
+    def campaign(self) -> Campaign | None:
+        member = self._member
+        return member.campaign if member is not None else None
+
+    @property
     def campaign_id(self) -> int | None:
-        try:
-            return self.membership.campaign_id
-        except CampaignMember.DoesNotExist:
-            return None
+        member = self._member
+        return member.campaign_id if member is not None else None
 
 
 class CampaignMember(models.Model):
