@@ -65,7 +65,11 @@ def _sample(storing: int) -> dict[int, tuple[str, float, float]]:
         else:
             continue
         waited = 0.0
-        for task in os.listdir(f"/proc/{name}/task") if os.path.isdir(f"/proc/{name}/task") else ():
+        try:
+            tasks = os.listdir(f"/proc/{name}/task")
+        except OSError:  # gone meanwhile
+            continue
+        for task in tasks:
             line = _read(f"/proc/{name}/task/{task}/schedstat")
             if line:
                 waited += int(line.split()[1]) / 1e9
