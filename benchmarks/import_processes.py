@@ -59,8 +59,8 @@ def _sample(storing: int) -> dict[int, tuple[str, float, float]]:
         elif parent == storing:
             group = "parsers"
         elif executable.startswith("postgres"):
-            # The import's own connection is the server process its socket leads to;
-            # a server process serving nobody else is near enough on a quiet machine.
+            # A server process serving a client names it in its title (``[local]``,
+            # or host and port): on a quiet machine, the import is the only client.
             group = "connection" if "[local]" in command or "(" in command else "server"
         else:
             continue
