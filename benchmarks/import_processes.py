@@ -40,8 +40,9 @@ def _read(path: str) -> str | None:
         return None
 
 
-def _sample(storing: int) -> dict[int, tuple[str, float, float]]:
-    """Each relevant process: (group, CPU seconds, seconds waited for a core)."""
+def _sample(storing: int | None) -> dict[int, tuple[str, float, float]]:
+    """Each relevant process: (group, CPU seconds, seconds waited for a core).
+    Without ``storing``, the server's processes alone."""
     found = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -54,9 +55,9 @@ def _sample(storing: int) -> dict[int, tuple[str, float, float]]:
         executable = stat[stat.find("(") + 1:stat.rfind(")")]
         fields = stat[stat.rfind(")") + 2:].split()
         parent = int(fields[1])
-        if pid == storing:
+        if storing is not None and pid == storing:
             group = "storing"
-        elif parent == storing:
+        elif storing is not None and parent == storing:
             group = "parsers"
         elif executable.startswith("postgres"):
             # A server process serving a client names it in its title (``[local]``,
@@ -77,6 +78,17 @@ def _sample(storing: int) -> dict[int, tuple[str, float, float]]:
     return found
 
 
+def _by_group(latest: dict[int, tuple[str, float, float]]
+              ) -> tuple[dict[str, float], dict[str, float]]:
+    """CPU seconds and seconds waited, summed by group."""
+    cpu_by: dict[str, float] = defaultdict(float)
+    waited_by: dict[str, float] = defaultdict(float)
+    for group, cpu, waited in latest.values():
+        cpu_by[group] += cpu
+        waited_by[group] += waited
+    return cpu_by, waited_by
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("file", type=Path)
@@ -88,7 +100,7 @@ def main() -> int:
         return 1
     jaring = Path(sys.executable).with_name("jaring")
     # What ran before the import (the server's long-lived processes) counts from now.
-    before = {pid: (cpu, waited) for pid, (_g, cpu, waited) in _sample(-1).items()}
+    before = {pid: (cpu, waited) for pid, (_g, cpu, waited) in _sample(None).items()}
     started = time.perf_counter()
     child = subprocess.Popen([str(jaring), "intel", "import", str(args.file)])
     latest: dict[int, tuple[str, float, float]] = {}
@@ -97,17 +109,11 @@ def main() -> int:
         for pid, (group, cpu, waited) in _sample(child.pid).items():
             cpu0, waited0 = before.get(pid, (0.0, 0.0))
             latest[pid] = (group, cpu - cpu0, waited - waited0)
-        totals: dict[str, float] = defaultdict(float)
-        for group, cpu, _waited in latest.values():
-            totals[group] += cpu
+        totals, _waited = _by_group(latest)
         timeline.append((time.perf_counter() - started, *(totals[g] for g in GROUPS)))
         time.sleep(args.every)
     wall = time.perf_counter() - started
-    cpu_by: dict[str, float] = defaultdict(float)
-    waited_by: dict[str, float] = defaultdict(float)
-    for group, cpu, waited in latest.values():
-        cpu_by[group] += cpu
-        waited_by[group] += waited
+    cpu_by, waited_by = _by_group(latest)
     print(f"{'':<12}{'CPU s':>10}{'waited s':>10}")
     for group in GROUPS:
         print(f"{group:<12}{cpu_by[group]:>10.1f}{waited_by[group]:>10.1f}")
