@@ -139,3 +139,27 @@ def test_inserting_no_rows_sends_nothing(db, monkeypatch):
         patched.setattr(connection, "cursor", no_cursor)
         insert_rows(PendingLink, ["report"], iter([]))
         insert_rows(PendingLink, ["report"], [], ignore_conflicts=True)
+
+
+def test_batch_collection_collects_once_per_so_many_batches():
+    import gc
+
+    from jaring.core.bulk import batch_collection
+
+    runs: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    was_enabled = gc.isenabled()
+    gc.callbacks.append(count)
+    try:
+        with batch_collection(every=3) as collect:
+            assert not gc.isenabled()
+            for _batch in range(7):
+                collect()
+    finally:
+        gc.callbacks.remove(count)
+    assert runs == [1, 1]  # after the third and the sixth batch, the young generations
+    assert gc.isenabled() == was_enabled

@@ -193,3 +193,33 @@ def test_the_fast_path_takes_the_member_states_numbers(example, data):
         fast = _fast(raw, country)
         assert fast is not None, raw
         assert phonenumbers.format_number(fast[0], PhoneNumberFormat.E164) == e164
+
+
+
+@pytest.mark.parametrize("region", sorted(phonenumbers.SUPPORTED_REGIONS))
+def test_the_compiled_types_name_numbers_as_phonenumbers_does(region):
+    """Checked in every region, not only the member states (whose types never
+    overlap): on each type's example number and on numbers that keep a prefix of it
+    and vary the rest, near each type's patterns, where a wrong order, a missed
+    length or a fixed line that is also a mobile would show."""
+    import random
+
+    from phonenumbers.phonenumberutil import _number_type_helper
+
+    from jaring.intel.indicators.phone import _TYPE_NAMES, _type_in, _types_for
+
+    rng = random.Random(region)
+    table = _types_for(region)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    for kind in _TYPE_NAMES:
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        digits = str(example.national_number)
+        for keep in range(1, len(digits) + 1):
+            for length in (len(digits) - 1, len(digits), len(digits) + 1):
+                tail = "".join(rng.choices("0123456789", k=max(0, length - keep)))
+                national = (digits[:keep] + tail)[:length]
+                if national and not national.startswith("0"):
+                    want = _TYPE_NAMES[_number_type_helper(national, metadata)]
+                    assert (_type_in(table, national) or "unknown") == want, national

@@ -24,6 +24,7 @@ from jaring.intel.exchange.records import (
 
 _KNOWN = {*REPORT_FIELDS, *EXPORT_ONLY_FIELDS, "indicators"}
 _INDICATOR_KNOWN = {*INDICATOR_FIELDS, "line"}
+_INDICATOR_FIELDS = frozenset(INDICATOR_FIELDS)
 _SCALAR = (str, int, float, Decimal, type(None))
 # One decoder for every line: json.loads with an option builds a new one per call.
 _decode = json.JSONDecoder(parse_float=Decimal).decode
@@ -82,14 +83,47 @@ def parse_object(obj: Any, line: int, where: str = "line") -> tuple[dict[str, An
     return (None if report_errors else record), errors
 
 
+def _as_is(obj: Any) -> bool:
+    """Whether a decoded line has nothing for :func:`parse_object` to fix or report:
+    known fields only, all of them text, and indicators that are objects of text."""
+    if obj.__class__ is not dict or not _KNOWN.issuperset(obj):
+        return False
+    for name, value in obj.items():
+        if name != "indicators":
+            if value.__class__ is not str:
+                return False
+            continue
+        if value.__class__ is not list:
+            return False
+        for item in value:
+            # Not even "line", which is the reader's to set.
+            if item.__class__ is not dict or not _INDICATOR_FIELDS.issuperset(item):
+                return False
+            for part in item.values():
+                if part.__class__ is not str:
+                    return False
+    return True
+
+
 def iter_records(stream: IO[bytes] | IO[str]) -> Iterator[Parsed]:
-    return cast(Iterator[Parsed], iter_shared(stream, None))
+    return cast(Iterator[Parsed], _iter(stream, None, as_is=False))
 
 
 def iter_shared(stream: IO[bytes] | IO[str],
                 wanted: Callable[[int], bool] | None) -> Iterator[SharedParsed]:
     """Each line's record; lines that ``wanted`` refuses are yielded unread, as
-    ``(number, None, None)``, so that parallel parsers can share a file by lines."""
+    ``(number, None, None)``, so that parallel parsers can share a file by lines.
+
+    For the parsing processes of an import, whose records go straight to
+    ``parse_report``: a line with nothing to fix (see :func:`_as_is`) is yielded as
+    decoded, not as a record of every field. ``parse_report`` reads both alike, and
+    building the record took a parsing process 7% of its time.
+    """
+    return _iter(stream, wanted, as_is=True)
+
+
+def _iter(stream: IO[bytes] | IO[str], wanted: Callable[[int], bool] | None,
+          as_is: bool) -> Iterator[SharedParsed]:
     for number, line, problem in read_lines(stream):
         if wanted is not None and not wanted(number):
             yield number, None, None
@@ -103,6 +137,9 @@ def iter_shared(stream: IO[bytes] | IO[str],
             obj = _decode(line)
         except json.JSONDecodeError as exc:
             yield number, None, [(number, "line", f"invalid JSON: {exc.msg} at column {exc.colno}")]
+            continue
+        if as_is and _as_is(obj):
+            yield number, obj, []
             continue
         record, errors = parse_object(obj, number)
         yield number, record, errors

@@ -8,7 +8,9 @@ A parser is a generator ``iter_records(stream)`` yielding ``(line, record, error
   skips every record whose number is at or below the last committed one.
 * ``record`` — a dict with every key of :data:`REPORT_FIELDS` (blank values are ``""``)
   and ``indicators``: a list of ``{"kind", "value", "role", "hint", "line"}``; ``None``
-  when nothing of the record is usable.
+  when nothing of the record is usable. (The JSON Lines reader of an import's parsing
+  processes, ``jsonl.iter_shared``, hands over a line with nothing to fix as decoded:
+  the same to ``parse_report``, with fields left out and no ``line`` in indicators.)
 * ``errors`` — ``(line, field, reason)`` for everything the parser could not read. Next to
   a record they name dropped parts (a malformed row, an unusable object); the rest of the
   record is still importable and is checked by ``jaring.intel.validation.parse_report``.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -61,6 +63,68 @@ _TRUNK_PREFIX = {r: getattr(phonenumbers.PhoneMetadata.metadata_for_region(r), "
 _SEPARATORS = str.maketrans("", "", " -.()/")
 
 
+# Types in the order phonenumbers tries them (its _number_type_helper); fixed lines
+# and mobiles come last, as a number that is both is "fixed_or_mobile".
+_TYPE_ORDER = (
+    ("premium_rate", "premium_rate"), ("toll_free", "toll_free"),
+    ("shared_cost", "shared_cost"), ("voip", "voip"), ("personal_number", "personal"),
+    ("pager", "pager"), ("uan", "uan"), ("voicemail", "voicemail"),
+)  # fmt: skip
+_Match = Callable[[str], object]
+
+
+def _desc(desc: Any, length: int) -> _Match | None:
+    """The pattern of a number description for numbers of ``length`` digits, or
+    None when no such number fits it (phonenumbers' _is_number_matching_desc)."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    if desc.possible_length and length not in desc.possible_length:
+        return None
+    return re.compile(desc.national_number_pattern).fullmatch
+
+
+_Types = tuple[_Match | None, tuple[tuple[str, _Match], ...], _Match | None, _Match | None, bool]
+
+
+def _types_for(region: str) -> dict[int, _Types]:
+    """Per length of the national number, the patterns that apply to it in ``region``."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        raise ValueError(f"phonenumbers has no metadata for {region}")
+    table = {}
+    for length in range(1, 18):
+        others = tuple((name, match) for attribute, name in _TYPE_ORDER
+                       if (match := _desc(getattr(meta, attribute), length)) is not None)
+        table[length] = (_desc(meta.general_desc, length), others,
+                         _desc(meta.fixed_line, length), _desc(meta.mobile, length),
+                         bool(meta.same_mobile_and_fixed_line_pattern))
+    return table
+
+
+def _type_in(table: dict[int, _Types], national: str) -> str | None:
+    """The type's name as phonenumbers.number_type gives it, or None for "unknown"
+    (not a valid number)."""
+    entry = table.get(len(national))
+    if entry is None:
+        return None
+    general, others, fixed, mobile, same = entry
+    if general is None or not general(national):
+        return None
+    for name, match in others:
+        if match(national):
+            return name
+    if fixed is not None and fixed(national):
+        return "fixed_or_mobile" if same or (mobile is not None and mobile(national)) else "fixed"
+    if not same and mobile is not None and mobile(national):
+        return "mobile"
+    return None
+
+
+# Per calling code, compiled once: phonenumbers.number_type looks the metadata up
+# again and goes through four calls per pattern for every number.
+_TYPES = {_CALLING_CODE[r]: _types_for(r) for r in _MEMBER_REGIONS}
+
+
 def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str] | None:
     """The number and its type name, or None when phonenumbers.parse must decide."""
     compact = text.translate(_SEPARATORS)
@@ -91,9 +155,10 @@ def _fast(text: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, str]
     # twice or an Italian-style number: cases phonenumbers.parse reads its own way.
     if not national or national.startswith("0") or len(national) > 17:
         return None
-    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
-    return (number, kind) if kind != "unknown" else None
+    kind = _type_in(_TYPES[code], national)
+    if kind is None:
+        return None
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national)), kind
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:

@@ -34,6 +34,7 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = "/?%:@!$'()*+,;-._~="
+_BLANKS = re.compile(r"[ \t\r\n]")
 _CLEAN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=\-_~]*")
 
 
@@ -189,7 +190,7 @@ def normalise_url(raw: str) -> Normalised:
     text = refang(raw)
     if not text:
         raise fail(URL, raw, "empty")
-    if any(c in text for c in " \t\r\n"):
+    if _BLANKS.search(text):
         text = text.replace(" ", "%20")
         if any(c in text for c in "\t\r\n"):
             raise fail(URL, raw, "contains line breaks or tabs")
