@@ -163,3 +163,29 @@ def test_batch_collection_collects_once_per_so_many_batches():
         gc.callbacks.remove(count)
     assert runs == [1, 1]  # after the third and the sixth batch, the young generations
     assert gc.isenabled() == was_enabled
+
+
+def test_bulk_updates_take_columns_of_mixed_types_and_of_nulls_only(db, monkeypatch):
+    import datetime
+    from decimal import Decimal
+
+    from jaring.core import bulk
+    from jaring.intel.models import Campaign
+
+    now = timezone.now()
+    fields = ["anchor_report_id", "status", "report_count", "countries", "total_loss_usd",
+              "first_seen", "created_at", "updated_at"]
+    bulk.insert_rows(Campaign, fields, [(n, "active", n, "SG", Decimal(n), None, now, now)
+                                        for n in (1, 2, 3)])
+    ids = dict(Campaign.objects.values_list("anchor_report_id", "pk"))
+    bulk.update_rows(Campaign, ["first_seen", "last_seen", "countries", "total_loss_usd"], [
+        ("2026-05-06", None, "MY", Decimal("1.5"), ids[1]),
+        (datetime.date(2026, 7, 8), None, "TH", Decimal("2"), ids[2]),
+        (None, None, "", Decimal("0"), ids[3]),
+    ])
+    assert sorted(Campaign.objects.values_list(
+        "anchor_report_id", "first_seen", "last_seen", "countries", "total_loss_usd")) == [
+        (1, datetime.date(2026, 5, 6), None, "MY", Decimal("1.5")),
+        (2, datetime.date(2026, 7, 8), None, "TH", Decimal("2")),
+        (3, None, None, "", Decimal("0")),
+    ]

@@ -104,6 +104,25 @@ def test_bad_rows_are_reported_and_the_rest_kept(db, tmp_path, centres, parallel
     assert FraudReport.objects.count() == 3
 
 
+def test_nul_characters_are_row_errors_not_a_failed_import(db, tmp_path, centres):
+    """PostgreSQL refuses NUL in text: a reference, a victim's text or an indicator
+    with one is that row's error, named, and the other rows are stored."""
+    records = generated(4)
+    records[1]["reference"] = "A\u0000B"
+    records[2]["narrative"] = "paid\u0000 twice"
+    records[3]["indicators"] = [{"kind": "social_handle", "value": "social:telegram:a\u0000b"}]
+    summary = run_import(write_jsonl(tmp_path / "r.jsonl", records), parallel=False)
+    assert {(e.line, e.field, e.reason) for e in summary.errors} == {
+        (2, "reference", "contains a NUL character"),
+        (3, "narrative", "contains a NUL character"),
+        (4, "indicator_value", "contains a NUL character"),
+    }
+    assert summary.accepted == 2 and summary.rejected == 2
+    assert FraudReport.objects.count() == 2
+    assert all("\u0000" not in value
+               for value in Indicator.objects.values_list("value", flat=True))
+
+
 def test_reimport_changes_nothing(db, tmp_path, centres):
     path = write_jsonl(tmp_path / "r.jsonl", generated(300))
     run_import(path, batch_size=100)

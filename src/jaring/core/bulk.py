@@ -12,6 +12,7 @@ import datetime
 import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -109,12 +110,40 @@ def _array(values: Sequence[Any]) -> Any:
     return list(values)
 
 
+def _param(values: Sequence[Any]) -> tuple[str, Any]:
+    """One column's array parameter and its placeholder (see :func:`_by_arrays`)."""
+    array = _array(values)
+    if isinstance(array, str):  # integers as array text
+        return "%t", array
+    kinds = {value.__class__ for value in array if value is not None}
+    if len(kinds) > 1:
+        # Dates and ISO text may share a column; an array holds one type.
+        return "%b", [None if value is None else str(value) for value in array]
+    return ("%t" if Decimal in kinds else "%b"), array
+
+
 def _by_arrays(sql: str, rows: list[Sequence[Any]]) -> None:
-    """Run ``sql`` once per chunk of rows, with the rows' columns as arrays."""
-    with connection.cursor() as cursor:
+    """Run ``sql`` (PostgreSQL, a ``%s`` per column) once per chunk of rows, with the
+    rows' columns as arrays.
+
+    The arrays go apart from the query, and binary where psycopg writes that
+    faster: Django's cursors spell each element out in the query's text, and for
+    10,000 texts, dates or times that took 15 to 30 ms a column, against 4 to 9
+    binary (decimals are the exception, a little slower binary). A linking pass
+    updates campaigns and alerts by the hundred thousand.
+    """
+    import psycopg
+
+    parts = sql.split("%s")
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
         for start in range(0, len(rows), ARRAY_CHUNK):
-            cursor.execute(sql, [_array(column) for column in
-                                 zip(*rows[start:start + ARRAY_CHUNK], strict=True)])
+            marks, params = zip(*(_param(column) for column in
+                                   zip(*rows[start:start + ARRAY_CHUNK], strict=True)),
+                                 strict=True)
+            query = parts[0] + "".join(mark + part
+                                       for mark, part in zip(marks, parts[1:], strict=True))
+            cursor.execute(query, params)
 
 
 def _update_from_arrays(model: type[Model], fields: Sequence[str],
@@ -194,8 +223,9 @@ def among(values: Sequence[Any], kind: str = "bigint") -> tuple[str, list[Any]]:
         # Byte strings go as one binary parameter (``%b``, see :func:`fetch`): as
         # text, each would be spelled out in hexadecimal and parsed back, which took
         # half the time of looking ten thousand matching tokens up.
-        if kind == "bytea":
-            return "SELECT unnest(%b::bytea[])", [list(values)]
+        # Texts likewise, at a fifth of the time of quoting each into the query.
+        if kind in ("bytea", "text"):
+            return f"SELECT unnest(%b::{kind}[])", [list(values)]
         return f"SELECT unnest(%s::{kind}[])", [_array(values)]
     return marks(len(values)), list(values)
 

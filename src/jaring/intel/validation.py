@@ -114,6 +114,12 @@ class Vocabulary:
         self.latest_date = timezone.localdate() + datetime.timedelta(days=1)
 
 
+# No database stores it in text (PostgreSQL refuses it outright); the web pages and
+# the API refuse it with these words too.
+_NUL = "\x00"
+_HAS_NUL = "contains a NUL character"
+
+
 def _text(value: Any) -> str:
     if value.__class__ is str:  # nearly always (a bulk import calls this 25 times a report)
         return value.strip()
@@ -176,6 +182,8 @@ def parse_indicator(
         return None, FieldError(line, "indicator_kind", "is required")
     if not value:
         return None, FieldError(line, "indicator_value", "is required")
+    if _NUL in value:
+        return None, FieldError(line, "indicator_value", _HAS_NUL)
     if role not in ROLES:
         return None, FieldError(line, "indicator_role", f"unknown role {role!r}")
     try:
@@ -205,6 +213,8 @@ def parse_report(
         c.error("reference", "is required")
     elif len(reference) > 100:
         c.error("reference", "is longer than 100 characters")
+    elif _NUL in reference:
+        c.error("reference", _HAS_NUL)
     reported_on = c.date(raw, "reported_on", required=True)
     incident_on = c.date(raw, "incident_on", required=False)
     if reported_on and incident_on and incident_on > reported_on:
@@ -249,6 +259,8 @@ def parse_report(
         texts[name] = _text(raw.get(name))
         if len(texts[name]) > MAX_TEXT:
             c.error(name, f"is longer than {MAX_TEXT} characters")
+        elif _NUL in texts[name]:
+            c.error(name, _HAS_NUL)
 
     indicators: list[IndicatorInput] = []
     seen: set[tuple[str, str, str]] = set()
