@@ -123,6 +123,16 @@ def test_nul_characters_are_row_errors_not_a_failed_import(db, tmp_path, centres
                for value in Indicator.objects.values_list("value", flat=True))
 
 
+def test_references_keep_tabs_backslashes_and_line_breaks(db, tmp_path, centres):
+    # On PostgreSQL the rows go in COPY's text form, where these four are escaped.
+    records = generated(2)
+    records[0]["reference"] = "TH\\2026\t7"
+    records[1]["reference"] = "SG\r\n8 \\N"
+    run_import(write_jsonl(tmp_path / "r.jsonl", records), parallel=False)
+    assert sorted(FraudReport.objects.values_list("reference", flat=True)) == [
+        "SG\r\n8 \\N", "TH\\2026\t7"]
+
+
 def test_reimport_changes_nothing(db, tmp_path, centres):
     path = write_jsonl(tmp_path / "r.jsonl", generated(300))
     run_import(path, batch_size=100)

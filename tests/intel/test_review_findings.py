@@ -147,7 +147,7 @@ def test_an_unlink_mark_survives_a_role_change():
     submit("SG", MULE, tlp="green")
     b = submit("MY", MULE, tlp="green")
     services.mark_link_wrong(make_user("intel_analyst", "MY"),
-                             Sighting.objects.get(report=b), "not theirs")
+                             Sighting.objects.get(report=b), "not theirs\tsee\\notes\n")
     raw = raw_report(reference=b.reference, indicators=[
         {"kind": "bank_account", "value": MULE[1], "role": "other"}])
     item, _ = parse_report(raw, vocabulary=Vocabulary(), organisation_id=b.organisation_id,
@@ -155,6 +155,8 @@ def test_an_unlink_mark_survives_a_role_change():
     ingest([item])
     sighting = Sighting.objects.get(report=b)
     assert sighting.role == "other" and not sighting.linkable
+    # Written again as it was (on PostgreSQL, through COPY's escapes).
+    assert sighting.unlinked_reason == "not theirs\tsee\\notes"
     assert FraudReport.objects.get(pk=b.pk).campaign_id is None
 
 

@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import gc
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -204,6 +205,46 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.executemany(
             f"{verb} INTO {qn(meta.db_table)} ({columns}) VALUES ({marks(len(fields))})", batch)
+
+
+# What COPY's text format escapes inside a value.
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if _COPY_SPECIAL.search(text):
+        return _COPY_SPECIAL.sub(lambda found: _COPY_ESCAPES[found.group()], text)
+    return text
+
+
+def copy_text(values: Iterable[Any]) -> str:
+    """One row of values (text, numbers, None) in the text form of PostgreSQL's
+    ``COPY``, without its line end (see :func:`copy_lines`). Neither database takes
+    NUL characters in text; callers refuse them first."""
+    return "\t".join([_copy_value(value) for value in values])
+
+
+def copy_lines(model: type[Model], fields: Sequence[str], text: str) -> None:
+    """PostgreSQL: insert rows already in ``COPY``'s text form (:func:`copy_text`),
+    each ending with a line break, in ``fields`` order.
+
+    For rows whose values the caller knows need no escaping: written with an
+    f-string they cost about half of what psycopg's ``write_row`` takes to find and
+    run a dumper per value (25,000 sightings: 7 to 9 ms against 13 to 14), and an
+    import writes two and a half million.
+    """
+    if not text:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(_column(model, f) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+    ) as copy:
+        copy.write(text)
 
 
 def marks(count: int) -> str:
