@@ -137,13 +137,23 @@ class Batch:
     def __reduce__(self) -> tuple[Any, tuple]:
         # Handed from a parsing process to the storing one: marshal writes and reads
         # plain tuples of text several times faster than pickle (see SealedReport).
-        return _unpack, (marshal.dumps(self.items), self.errors, self.rejected,
-                         self.last_line, self.position)
+        # In pieces: the storing process reads them in a thread of its own, and one
+        # call into marshal holds the interpreter until it returns (a whole batch,
+        # milliseconds) while the storing thread may be waiting to go on.
+        pieces = [marshal.dumps(self.items[start:start + UNPACK_PIECE])
+                  for start in range(0, len(self.items), UNPACK_PIECE)]
+        return _unpack, (pieces, self.errors, self.rejected, self.last_line, self.position)
 
 
-def _unpack(rows: bytes, errors: list[FieldError], rejected: int, last_line: int,
+UNPACK_PIECE = 250
+
+
+def _unpack(pieces: list[bytes], errors: list[FieldError], rejected: int, last_line: int,
             position: int) -> Batch:
-    return Batch(marshal.loads(rows), errors, rejected, last_line, position)  # noqa: S302
+    items: list[SealedReport] = []
+    for piece in pieces:
+        items += marshal.loads(piece)  # noqa: S302
+    return Batch(items, errors, rejected, last_line, position)
 
 
 def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,

@@ -191,15 +191,11 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]
     batch holds it, rather than created blank and revealed (see
     :func:`_replace_sightings`): most of an import's indicators are new.
     """
-    wanted: dict[bytes, str] = {}
-    for *_, sealed in reports:
-        for token, kind, *_ in sealed:
-            wanted.setdefault(token, kind)
-    shown: dict[bytes, str] = {}
-    for *_, tlp, _columns, sealed in reports:
-        if stores_raw_value(tlp):
-            for token, _kind, _role, value, _sealed in sealed:
-                shown.setdefault(token, value)
+    # A token is of one kind and value, so which report's copy is kept is moot.
+    # (Comprehensions over positions: a third of the time of unpacking loops.)
+    wanted = {sealed[0]: sealed[1] for report in reports for sealed in report[5]}
+    shown = {sealed[0]: sealed[3] for report in reports if stores_raw_value(report[3])
+             for sealed in report[5]}
     tokens = sorted(wanted)
     found: dict[bytes, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
@@ -238,11 +234,11 @@ def _replace_sightings(
     reveal: dict[int, str] = {}
     changed = set(updated)
     for report, report_id in zip(reports, report_ids, strict=True):
-        *_, tlp, _columns, sealed_indicators = report
-        shows_value = stores_raw_value(tlp)
-        for token, _kind, role, value, sealed in sealed_indicators:
+        shows_value = stores_raw_value(report[3])
+        changing = report_id in changed
+        for token, _kind, role, value, sealed in report[5]:
             pk, shown = indicators[token]
-            if report_id in changed:
+            if changing:
                 recount.add(pk)
             if shows_value and not shown and pk not in reveal:
                 reveal[pk] = value
