@@ -53,6 +53,7 @@ from jaring.care.schemas import (
     TransitionIn,
 )
 from jaring.care.services import cases, consent, protection, referrals, transfers, workflow
+from jaring.core.http import MAX_OFFSET
 from jaring.identity import policy
 from jaring.identity.models import Organisation, User
 
@@ -68,7 +69,7 @@ class CaseFiltersIn(Schema):
     since: datetime.date | None = None
     non_punishment: bool | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _case(request: HttpRequest, case_id: int, permission: str):

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from jaring.core.http import MAX_OFFSET
 from jaring.identity import policy
 from jaring.intel import queries, services, visibility
 from jaring.intel.export import export_document
@@ -45,7 +46,7 @@ class ReportFilters(Schema):
     until: datetime.date | None = None
     tlp: TLP | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _codes(campaign_ids: set[int]) -> list[str]:
@@ -110,7 +111,7 @@ def search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=20
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns you may see")
 def list_campaigns(request: HttpRequest, cross_border: bool = False, limit: int = 50,
-                   offset: int = 0):
+                   offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     policy.check(request.user, "intel.shared.view", request=request)
     limit, offset = _page(limit, offset)
     rows = queries.visible_campaigns(request.user).order_by("-updated_at", "-pk")

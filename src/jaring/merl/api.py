@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from jaring.core.http import MAX_OFFSET
 from jaring.identity import policy
 from jaring.merl import services
 from jaring.merl.models import DataValue, Indicator, LearningEntry, PeriodApproval, Plan, Violation
@@ -73,7 +74,7 @@ class ValueFilters(Schema):
     period: str | None = Field(None, max_length=12)
     indicator: str | None = Field(None, max_length=30)
     limit: int = Field(1000, ge=1, le=10_000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 @router.get("/values", response=list[ValueOut], summary="Stored values you may see, drafts "
