@@ -364,7 +364,7 @@ def batch_collection(every: int = COLLECT_EVERY) -> Iterator[Callable[[], object
     between batches, and only over the young generations, where the batches'
     leftovers are. A collection costs what is alive among them, about one batch
     (15 to 40 ms for a parsing process's 5,000 reports), however long since the last:
-    reference counting frees the rest. An import of a million reports collected
+    reference counting frees the rest. An import of 200,000 reports collected
     no cyclic garbage at all, so collecting after every batch only took time (a
     tenth of a parsing process's, two seconds of the storing process's).
     """
