@@ -425,6 +425,37 @@ def test_a_parsing_process_ends_when_the_storing_one_is_gone(tmp_path, monkeypat
     assert not spool.exists()
 
 
+_YIELD_AND_SAY = """
+import os, sys
+from jaring.intel import parse_worker
+if sys.argv[1] == "refused":
+    def refuse(*_args):
+        raise OSError("not allowed here")
+    os.sched_setscheduler = refuse
+parse_worker._yield_to_storing()
+print(os.sched_getscheduler(0), os.nice(0))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "SCHED_IDLE"), reason="Linux scheduling")
+@pytest.mark.parametrize("allowed", [True, False], ids=["idle class", "refused"])
+def test_a_parsing_process_runs_only_on_time_nothing_else_wants(allowed):
+    """In Linux's idle class; where that is refused, at the lowest niceness. In a
+    process of its own, as a parsing process is: neither can be undone."""
+    import os
+    import subprocess
+    import sys
+
+    said = subprocess.run([sys.executable, "-c", _YIELD_AND_SAY,
+                           "allowed" if allowed else "refused"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    policy, nice = map(int, said.stdout.split())
+    if allowed:
+        assert policy == os.SCHED_IDLE
+    else:
+        assert (policy, nice) == (os.SCHED_OTHER, 19)
+
+
 def test_batches_read_ahead_arrive_in_order_and_their_errors_with_them():
     from jaring.intel.importer import _read_ahead
 
