@@ -189,3 +189,21 @@ def test_bulk_updates_take_columns_of_mixed_types_and_of_nulls_only(db, monkeypa
         (2, datetime.date(2026, 7, 8), None, "TH", Decimal("2")),
         (3, None, None, "", Decimal("0")),
     ]
+
+
+def test_moving_rows_from_old_values_to_new_ones(db, monkeypatch):
+    """Every row holding an old value takes its new one, in chunks on PostgreSQL."""
+    from decimal import Decimal
+
+    from jaring.core import bulk
+    from jaring.intel.models import Campaign
+
+    monkeypatch.setattr(bulk, "ARRAY_CHUNK", 2)
+    now = timezone.now()
+    bulk.insert_rows(Campaign, ["anchor_report_id", "status", "report_count", "countries",
+                                "total_loss_usd", "created_at", "updated_at"],
+                     [(n, "active", n % 3, "SG", Decimal(0), now, now) for n in range(1, 10)])
+    bulk.move_rows(Campaign, "report_count", [(7, 1), (8, 2)])
+    bulk.move_rows(Campaign, "report_count", [])
+    assert sorted(Campaign.objects.values_list("anchor_report_id", "report_count")) == [
+        (1, 7), (2, 8), (3, 0), (4, 7), (5, 8), (6, 0), (7, 7), (8, 8), (9, 0)]

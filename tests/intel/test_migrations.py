@@ -38,3 +38,12 @@ def test_hex_tokens_become_the_same_hmac_cut_to_16_bytes():
     # Left fully migrated, as every later test expects.
     executor = MigrationExecutor(connection)
     assert not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's page layout")
+@pytest.mark.django_db
+def test_indicator_pages_keep_half_their_room_for_count_updates():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s",
+                       [Indicator._meta.db_table])
+        assert cursor.fetchone()[0] == ["fillfactor=50"]

@@ -165,6 +165,31 @@ def _update_from_arrays(model: type[Model], fields: Sequence[str],
     )
 
 
+def move_rows(model: type[Model], field_name: str, moves: Sequence[tuple[Any, Any]]) -> None:
+    """Set ``field_name`` to the new value wherever it holds the old one, for
+    ``(new, old)`` pairs, no old value being another pair's new one.
+
+    On PostgreSQL one ``UPDATE … FROM unnest(arrays)`` per chunk: a linking pass
+    moves the members of thousands of absorbed campaigns, and a statement each
+    cost a round trip each.
+    """
+    if not moves:
+        return
+    qn = connection.ops.quote_name
+    table, column = qn(model._meta.db_table), _column(model, field_name)
+    if connection.vendor == "postgresql":
+        _by_arrays(
+            f"UPDATE {table} SET {column} = v.new "  # noqa: S608
+            f"FROM unnest({_typed_arrays(model, [field_name, field_name])}) AS v(new, old) "
+            f"WHERE {table}.{column} = v.old",
+            list(moves),
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {column} = %s",  # noqa: S608
+                           moves)
+
+
 def insert_rows(
     model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
     *, ignore_conflicts: bool = False,
@@ -269,6 +294,19 @@ def among(values: Sequence[Any], kind: str = "bigint") -> tuple[str, list[Any]]:
             return f"SELECT unnest(%b::{kind}[])", [list(values)]
         return f"SELECT unnest(%s::{kind}[])", [_array(values)]
     return marks(len(values)), list(values)
+
+
+def any_of(column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+    """The condition that ``column`` holds one of these integers, and its parameters.
+
+    Unlike :func:`among`'s ``IN (SELECT unnest(…))``, an array compared with
+    ``= ANY`` shows PostgreSQL's planner its values, so it can tell from the column's
+    statistics how many rows they select: a few values can be most of a table,
+    which it then reads by hashing rather than by an index lookup a row.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [_array(values)]
+    return f"{column} IN ({marks(len(values))})", list(values)
 
 
 def fetched_date(value: Any) -> datetime.date | None:

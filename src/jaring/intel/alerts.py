@@ -35,7 +35,8 @@ def next_sequences(count: int) -> range:
 
 @transaction.atomic
 def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
-    """Create or refresh today's alert for each country of each cross-border campaign."""
+    """Create today's alert for each country of each cross-border campaign, or refresh
+    it where its figures changed; returns how many were created or refreshed."""
     campaigns: list[tuple] = []
     for batch in chunks(sorted(set(campaign_ids))):
         inside, params = among(batch)
@@ -48,34 +49,49 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
         )
     if not campaigns:
         return 0
-    existing: dict[tuple[int, str], tuple[int, int, str, str]] = {}
+    # (count, countries, loss, first seen, last seen): what an alert tells.
+    existing: dict[tuple[int, str], tuple[int, tuple, str]] = {}
     for start in range(0, len(campaigns), CHUNK):
         inside, params = among([c[0] for c in campaigns[start:start + CHUNK]])
-        for pk, campaign_id, country, count, countries, state in fetch(
-            f"SELECT id, campaign_id, country_id, report_count, countries, state "  # noqa: S608
-            f"FROM {ALERT} WHERE day = %s AND campaign_id IN ({inside})",
+        for pk, campaign_id, country, state, *stored in fetch(
+            f"SELECT id, campaign_id, country_id, state, report_count, countries, "  # noqa: S608
+            f"total_loss_usd, first_seen, last_seen FROM {ALERT} "
+            f"WHERE day = %s AND campaign_id IN ({inside})",
             [connection.ops.adapt_datefield_value(today), *params],
         ):
-            existing[(campaign_id, country)] = (pk, count, countries, state)
-    wanted = [(c, country) for c in campaigns for country in c[2].split(",")]
-    sequences = iter(next_sequences(len(wanted)))
-    now = adapted_datetime(timezone.now())
-    new: list[tuple] = []
-    refreshed: list[tuple] = []
-    for (pk, count, countries, loss, first, last), country in wanted:
-        facts = (next(sequences), count, countries, money(loss), fetched_date(first),
-                 fetched_date(last), now)
-        alert = existing.get((pk, country))
-        if alert is None:
-            new.append((pk, country, today, Alert.State.NEW, now, *facts))
-        else:
-            # News (more reports, another country) puts a handled alert back in the inbox.
-            alert_id, old_count, old_countries, state = alert
-            if (old_count, old_countries) != (count, countries):
+            existing[(campaign_id, country)] = (pk, _figures(*stored), state)
+    new: list[tuple[int, str, tuple]] = []
+    changed: list[tuple[int, tuple, str]] = []
+    for pk, count, countries, loss, first, last in campaigns:
+        figures = _figures(count, countries, loss, first, last)
+        for country in countries.split(","):
+            alert = existing.get((pk, country))
+            if alert is None:
+                new.append((pk, country, figures))
+                continue
+            alert_id, told, state = alert
+            # Nothing new (a campaign re-split into itself, a report's narrative
+            # edited): the alert keeps its place in the feed.
+            if told == figures:
+                continue
+            # More reports or another country puts a handled alert back in the inbox.
+            if told[:2] != figures[:2]:
                 state = Alert.State.NEW
-            refreshed.append((*facts, state, alert_id))
+            changed.append((alert_id, figures, state))
+    if not new and not changed:
+        return 0
+    sequences = iter(next_sequences(len(new) + len(changed)))
+    now = adapted_datetime(timezone.now())
     fields = ["sequence", "report_count", "countries", "total_loss_usd", "first_seen",
               "last_seen", "updated_at"]
-    insert_rows(Alert, ["campaign", "country", "day", "state", "created_at", *fields], new)
-    update_rows(Alert, [*fields, "state"], refreshed)
-    return len(wanted)
+    insert_rows(Alert, ["campaign", "country", "day", "state", "created_at", *fields],
+                [(pk, country, today, Alert.State.NEW, now, next(sequences), *figures, now)
+                 for pk, country, figures in new])
+    update_rows(Alert, [*fields, "state"],
+                [(next(sequences), *figures, now, state, alert_id)
+                 for alert_id, figures, state in changed])
+    return len(new) + len(changed)
+
+
+def _figures(count: int, countries: str, loss, first, last) -> tuple:
+    return (count, countries, money(loss), fetched_date(first), fetched_date(last))

@@ -22,10 +22,12 @@ from django.utils import timezone
 from jaring.core.bulk import (
     adapted_datetime,
     among,
+    any_of,
     execute,
     fetch,
     fetched_date,
     insert_rows,
+    move_rows,
     update_rows,
 )
 from jaring.intel.models import (
@@ -94,25 +96,36 @@ MEMBER_FIELDS = ["campaign", "report", "country", "reported_on", "scam_type"]
 PENDING = PendingLink._meta.db_table
 
 
-def _linkable(where: str, params: list, *, queued: bool = False) -> list[tuple[int, int]]:
-    """(report id, indicator id) of the linking sightings (``s``) matching ``where``;
-    ``queued``: of reports in the linking queue (``p``) only, and of indicators that
-    more than one report holds.
-
-    A linking pass counts the queue into the indicators first (see
-    :func:`counts.count_pending`), so there a count of one is a value no other report
-    has (most of a pass's values): it can link nothing, and is left unread.
-    """
-    if queued:
-        source = f"{PENDING} p JOIN {SIGHTING} s ON s.report_id = p.report_id"
-        shared = "AND i.report_count > 1 "
-    else:
-        source, shared = f"{SIGHTING} s", ""
+def _linkable(where: str, params: list, source: str = f"{SIGHTING} s"
+              ) -> list[tuple[int, int]]:
+    """(report id, indicator id) of the linking sightings (``s``, of ``source``)
+    matching ``where``."""
     return fetch(
         f"SELECT s.report_id, s.indicator_id FROM {source} "  # noqa: S608
         f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-        f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s) {shared}",
+        f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s)",
         [*params, True, *LINKING_STATUSES],
+    )
+
+
+def _queued_sightings(first: int, last: int) -> list[tuple[int, int, int]]:
+    """(report id, indicator id, the indicator's count) of the linking sightings of the
+    queued reports (:class:`PendingLink`) from ``first`` to ``last``, of indicators
+    that more than one report holds.
+
+    A linking pass counts the queue into the indicators first (see
+    :func:`counts.count_pending`), so there a count of one is a value no other report
+    has (most of a pass's values): it can link nothing, and is left unread. The
+    queue holds every report in that range, and one join reads their sightings
+    (PostgreSQL plans it as a whole, rather than as many small lists).
+    """
+    return fetch(
+        f"SELECT s.report_id, s.indicator_id, i.report_count FROM {PENDING} p "  # noqa: S608
+        f"JOIN {SIGHTING} s ON s.report_id = p.report_id "
+        f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
+        "WHERE p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s "
+        "AND s.linkable = %s AND i.status IN (%s, %s) AND i.report_count > 1",
+        [first, last, first, last, True, *LINKING_STATUSES],
     )
 
 
@@ -208,19 +221,21 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
     report_ids = sorted(set(report_ids))
     by_indicator: dict[int, set[int]] = defaultdict(set)
     if queued and report_ids:
-        # The queue holds exactly these up to the last of them: one join reads their
-        # sightings (PostgreSQL plans it as a whole, rather than as many small lists).
-        first, last = report_ids[0], report_ids[-1]
-        for report_id, indicator_id in _linkable(
-            "p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s",
-            [first, last, first, last], queued=True,
-        ):
+        held_by: dict[int, int] = {}
+        for report_id, indicator_id, count in _queued_sightings(report_ids[0], report_ids[-1]):
             by_indicator[indicator_id].add(report_id)
+            held_by[indicator_id] = count
+        # A value that only these reports hold has no representative to find: its
+        # count (the queue's included) is their number. Most of a pass's shared
+        # values are new ones.
+        outside = sorted(pk for pk, reports in by_indicator.items()
+                         if held_by[pk] > len(reports))
     else:
         for batch in chunks(report_ids):
             for report_id, indicator_id in _linkable_sightings("report_id", batch):
                 by_indicator[indicator_id].add(report_id)
-    for indicator_id, report_id in _others(sorted(by_indicator), report_ids, queued):
+        outside = sorted(by_indicator)
+    for indicator_id, report_id in _others(outside, report_ids, queued):
         by_indicator[indicator_id].add(report_id)
     # An indicator held by one report links nothing (about half the values of a
     # pass are one-offs), and a report without any shared value stays as it is, unread.
@@ -279,10 +294,8 @@ def link(report_ids: Iterable[int], *, queued: bool = False) -> set[int]:
         rows.append((target, report, country, reported, scam_type))
     insert_rows(CampaignMember, MEMBER_FIELDS, rows)
     if absorbed:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {MEMBER} SET campaign_id = %s WHERE campaign_id = %s",  # noqa: S608
-                absorbed)
+        # A component has one target, so no absorbed campaign is another's target.
+        move_rows(CampaignMember, "campaign", absorbed)
         update_rows(Campaign, ["status", "merged_into", "report_count"],
                     [(Campaign.Status.MERGED, target, 0, old) for target, old in absorbed])
         changed.update(old for _, old in absorbed)
@@ -363,6 +376,7 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
     ids = sorted(set(campaign_ids))
     anchors: dict[int, int] = {}
     campaign_of: dict[int, int] = {}
+    by_indicator: dict[int, list[int]] = defaultdict(list)
     for batch in chunks(ids):
         inside, params = among(batch)
         anchors.update(fetch(
@@ -373,15 +387,19 @@ def resplit(campaign_ids: Iterable[int]) -> set[int]:
             f"SELECT report_id, campaign_id FROM {MEMBER} "  # noqa: S608
             f"WHERE campaign_id IN ({inside})", params,
         ))
+        # By campaign, not by lists of members: one campaign of a bulk import can
+        # hold a fifth of every report, and read through the sightings' indexes,
+        # report by report, it took twice as long as hashing the tables whole.
+        where, params = any_of("m.campaign_id", batch)
+        for report_id, indicator_id in _linkable(
+            where, params, source=f"{MEMBER} m JOIN {SIGHTING} s ON s.report_id = m.report_id",
+        ):
+            by_indicator[indicator_id].append(report_id)
     # Linked reports always share a campaign, so one union-find over the members of
     # every campaign in hand keeps each campaign's pieces apart.
     uf = UnionFind()
-    by_indicator: dict[int, list[int]] = defaultdict(list)
-    for batch in chunks(sorted(campaign_of)):
-        for report_id in batch:
-            uf.find(report_id)
-        for report_id, indicator_id in _linkable_sightings("report_id", batch):
-            by_indicator[indicator_id].append(report_id)
+    for report_id in sorted(campaign_of):
+        uf.find(report_id)
     for reports in by_indicator.values():
         for other in reports[1:]:
             uf.union(reports[0], other)
