@@ -15,6 +15,8 @@ DOCUMENTED = {
     "intel.CampaignMember": {"report", "campaign", "country", "scam_type"},
     "intel.Sighting": {"report", "indicator"},
     "intel.PendingLink": {"report"},
+    "intel.Alert": {"campaign", "country"},
+    "intel.Campaign": {"merged_into"},
 }
 
 

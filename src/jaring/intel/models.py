@@ -30,8 +30,10 @@ class Campaign(models.Model):
 
     anchor_report_id = models.BigIntegerField(unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # Set on every campaign a linking pass absorbs: unenforced (decision 52).
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_constraint=False,
     )
     report_count = models.PositiveIntegerField(default=0)
     countries = models.CharField(max_length=40, blank=True, help_text="Comma-separated ISO codes")
@@ -319,10 +321,11 @@ class Alert(models.Model):
     # Not indexed alone: the dedup constraint starts with the campaign, the feed's
     # index with the country, and every alert a linking pass raises or updates (a
     # new sequence, so a new entry in each index) would write two entries more.
+    # Unenforced (decision 52): a pass raises alerts by the hundred thousand.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="alerts",
-                                 db_index=False)
+                                 db_index=False, db_constraint=False)
     country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+",
-                                db_index=False)
+                                db_index=False, db_constraint=False)
     day = models.DateField()
     sequence = models.BigIntegerField(unique=True)
     state = models.CharField(max_length=14, choices=State.choices, default=State.NEW)
