@@ -70,8 +70,8 @@ def raise_for(campaign_ids: Iterable[int], *, today: datetime.date) -> int:
                 new.append((pk, country, figures))
                 continue
             alert_id, told, state = alert
-            # Nothing new (a campaign re-split into itself, a report's narrative
-            # edited): the alert keeps its place in the feed.
+            # Nothing new (a campaign re-split into the same reports): the alert
+            # keeps its place in the feed.
             if told == figures:
                 continue
             # More reports or another country puts a handled alert back in the inbox.
