@@ -66,3 +66,12 @@ def make_user(role: str, country: str | None = "SG", **kwargs) -> User:
         organisation = OrganisationFactory(country_id=country,
                                            kind=ORGANISATION_KIND_FOR_ROLE[role])
     return UserFactory(role=role, organisation=organisation, **kwargs)
+
+
+def make_bearer(role: str, scopes: list[str], country: str | None = "SG") -> dict[str, str]:
+    """Headers for a new user's API token with these scopes."""
+    from jaring.identity import services
+
+    issued = services.create_token(make_user(role, country), name=f"{role} token",
+                                   scopes=scopes)
+    return {"Authorization": f"Bearer {issued.secret}"}

@@ -106,23 +106,17 @@ def test_a_parameter_given_twice_is_400_naming_it(client, admin_bearer):
     assert once.status_code == 200
 
 
-
 def test_pages_past_the_furthest_offset_are_refused_not_a_server_error(client, db):
     # Found by Schemathesis: an offset past SQLite's integers made the list fail.
     from jaring.core.http import MAX_OFFSET
-    from jaring.identity import services
     from jaring.identity.roles import Role
-    from tests.factories import make_user
+    from tests.factories import make_bearer
 
-    def bearer(role, scopes):
-        issued = services.create_token(make_user(role, "SG"), name="t", scopes=scopes)
-        return {"Authorization": f"Bearer {issued.secret}"}
-
-    analyst = bearer(Role.INTEL_ANALYST, ["intel:read"])
+    analyst = make_bearer(Role.INTEL_ANALYST, ["intel:read"])
     for path, headers in (("/api/v1/intel/reports", analyst),
                           ("/api/v1/intel/campaigns", analyst),
-                          ("/api/v1/care/cases", bearer(Role.CASEWORKER, ["care:read"])),
-                          ("/api/v1/merl/values", bearer(Role.ME_OFFICER, ["merl:read"]))):
+                          ("/api/v1/care/cases", make_bearer(Role.CASEWORKER, ["care:read"])),
+                          ("/api/v1/merl/values", make_bearer(Role.ME_OFFICER, ["merl:read"]))):
         too_far = client.get(path, {"offset": str(10 ** 30)}, headers=headers)
         assert too_far.status_code == 400, path
         assert "offset" in too_far.content.decode(), path

@@ -96,12 +96,12 @@ MEMBER_FIELDS = ["campaign", "report", "country", "reported_on", "scam_type"]
 PENDING = PendingLink._meta.db_table
 
 
-def _linkable(where: str, params: list, source: str = f"{SIGHTING} s"
-              ) -> list[tuple[int, int]]:
-    """(report id, indicator id) of the linking sightings (``s``, of ``source``)
-    matching ``where``."""
+def _linkable(where: str, params: list, source: str = f"{SIGHTING} s",
+              also: str = "") -> list[tuple]:
+    """(report id, indicator id, and the columns ``also`` names) of the linking
+    sightings (``s``, of ``source``; their indicator ``i``) matching ``where``."""
     return fetch(
-        f"SELECT s.report_id, s.indicator_id FROM {source} "  # noqa: S608
+        f"SELECT s.report_id, s.indicator_id{also} FROM {source} "  # noqa: S608
         f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
         f"WHERE {where} AND s.linkable = %s AND i.status IN (%s, %s)",
         [*params, True, *LINKING_STATUSES],
@@ -119,13 +119,11 @@ def _queued_sightings(first: int, last: int) -> list[tuple[int, int, int]]:
     queue holds every report in that range, and one join reads their sightings
     (PostgreSQL plans it as a whole, rather than as many small lists).
     """
-    return fetch(
-        f"SELECT s.report_id, s.indicator_id, i.report_count FROM {PENDING} p "  # noqa: S608
-        f"JOIN {SIGHTING} s ON s.report_id = p.report_id "
-        f"JOIN {INDICATOR} i ON i.id = s.indicator_id "
-        "WHERE p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s "
-        "AND s.linkable = %s AND i.status IN (%s, %s) AND i.report_count > 1",
-        [first, last, first, last, True, *LINKING_STATUSES],
+    return _linkable(
+        "p.report_id BETWEEN %s AND %s AND s.report_id BETWEEN %s AND %s "
+        "AND i.report_count > 1", [first, last, first, last],
+        source=f"{PENDING} p JOIN {SIGHTING} s ON s.report_id = p.report_id",
+        also=", i.report_count",
     )
 
 
