@@ -211,6 +211,24 @@ def test_a_new_value_is_shown_as_the_last_copy_of_its_report_allows(first, last,
     assert indicator.value == ("crypto:tron:" + WALLET[1] if shown else "")
 
 
+@pytest.mark.parametrize("levels", [("red", "green"), ("green", "red"), ("red", "red")])
+def test_a_new_value_is_shown_when_any_report_of_its_batch_shares_it_region_wide(levels):
+    """Two reports of one batch, new to the platform, name the same value: one report
+    allowed to share it region-wide is enough, whichever comes first."""
+    from jaring.intel.ingest import ingest
+    from jaring.intel.validation import Vocabulary, parse_report
+    from tests.intel.factories import centre, raw_report
+
+    org = centre("SG")
+    ingest([parse_report(raw_report(tlp=tlp, indicators=[{"kind": WALLET[0],
+                                                          "value": WALLET[1]}]),
+                         vocabulary=Vocabulary(), organisation_id=org.pk, country="SG")[0]
+            for tlp in levels])
+    indicator = Indicator.objects.get()
+    assert indicator.report_count == 2
+    assert indicator.value == ("" if levels == ("red", "red") else "crypto:tron:" + WALLET[1])
+
+
 def test_a_reference_sent_twice_in_one_batch_is_stored_as_its_last_copy():
     from jaring.intel.ingest import ingest
     from jaring.intel.validation import Vocabulary, parse_report

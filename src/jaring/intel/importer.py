@@ -40,7 +40,7 @@ from jaring.intel.exchange import (
     guess_format,
 )
 from jaring.intel.exchange.records import SharedParsed
-from jaring.intel.ingest import SealedReport, ingest, link_pending, seal
+from jaring.intel.ingest import Facts, SealedReport, ingest, link_pending, prepare, seal
 from jaring.intel.models import (
     CampaignMember,
     FraudReport,
@@ -133,6 +133,7 @@ class Batch:
     rejected: int = 0
     last_line: int = 0
     position: int = 0  # bytes of the file read so far
+    facts: Facts | None = None  # made of ``items`` once the batch is whole
 
     def __reduce__(self) -> tuple[Any, tuple]:
         # Handed from a parsing process to the storing one: marshal writes and reads
@@ -142,18 +143,22 @@ class Batch:
         # milliseconds) while the storing thread may be waiting to go on.
         pieces = [marshal.dumps(self.items[start:start + UNPACK_PIECE])
                   for start in range(0, len(self.items), UNPACK_PIECE)]
-        return _unpack, (pieces, self.errors, self.rejected, self.last_line, self.position)
+        if self.facts is not None:
+            pieces.append(marshal.dumps(self.facts))
+        return _unpack, (pieces, self.facts is not None, self.errors, self.rejected,
+                         self.last_line, self.position)
 
 
 UNPACK_PIECE = 250
 
 
-def _unpack(pieces: list[bytes], errors: list[FieldError], rejected: int, last_line: int,
-            position: int) -> Batch:
+def _unpack(pieces: list[bytes], with_facts: bool, errors: list[FieldError], rejected: int,
+            last_line: int, position: int) -> Batch:
+    facts = marshal.loads(pieces.pop()) if with_facts else None  # noqa: S302
     items: list[SealedReport] = []
     for piece in pieces:
         items += marshal.loads(piece)  # noqa: S302
-    return Batch(items, errors, rejected, last_line, position)
+    return Batch(items, errors, rejected, last_line, position, facts)
 
 
 def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
@@ -191,7 +196,7 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
                 if mine(block):
                     batch.last_line = (block + 1) * batch_size
                     batch.position = raw.tell()
-                    yield batch
+                    yield _prepared(batch)
                 block += 1
                 batch = Batch(last_line=block * batch_size)
                 encrypters = Encrypters()  # the current keys, should they be rotated
@@ -216,7 +221,13 @@ def parse_batches(path: Path, fmt: str, skip_through: int, batch_size: int,
                 batch.items.append(seal(item, rates, encrypters))
         batch.position = raw.tell()
     if batch.last_line > skip_through and mine(block):
-        yield batch
+        yield _prepared(batch)
+
+
+def _prepared(batch: Batch) -> Batch:
+    # Where a parsing process parses, it prepares too (see ingest.prepare).
+    batch.items, batch.facts = prepare(batch.items)
+    return batch
 
 
 def _parallel(args: tuple, parts: int, peaks: list[int]) -> Iterator[Batch]:
@@ -388,7 +399,8 @@ def run_import(
                 "rows_done", flat=True).get(pk=job.pk)
             if done >= batch.last_line:
                 return
-            result = ingest(batch.items, created_by=actor, defer_linking=True)
+            result = ingest(batch.items, created_by=actor, defer_linking=True,
+                            facts=batch.facts)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(job=job, line=e.line or 0, field=e.field[:100],
                                  reason=e.reason[:500]) for e in batch.errors],

@@ -74,7 +74,8 @@ class IngestResult:
 # the sharing level allows, the value encrypted for the reporting country)
 SealedIndicator = tuple[bytes, str, str, str, str]
 # (organisation id, reference, country, TLP, REPORT_FIELDS in order without
-# updated_at, its sealed indicators)
+# updated_at, its sealed indicators: each value in a role once, as parse_report
+# leaves them)
 SealedReport = tuple[int, str, str, str, tuple, tuple[SealedIndicator, ...]]
 
 
@@ -119,6 +120,30 @@ def _latest(reports: list[SealedReport]) -> list[SealedReport]:
     in a batch, the last copy, indicators and all, in the place of the first."""
     latest = {(report[0], report[1]): report for report in reports}
     return reports if len(latest) == len(reports) else list(latest.values())
+
+
+# Every token of a batch, in order: (kind, the value where a region-wide report of
+# the batch shows it, else "").
+Facts = dict[bytes, tuple[str, str]]
+
+
+def prepare(reports: list[SealedReport]) -> tuple[list[SealedReport], Facts]:
+    """What storing a batch needs that its sealed reports alone decide: the reports,
+    one per reference (:func:`_latest`), and the batch's :data:`Facts`. For
+    :func:`ingest`.
+
+    A bulk import's parsing processes call this, not the storing one: the storing
+    process and its database connection are the import's bottleneck, while the
+    parsers have processor time to spare.
+    """
+    reports = _latest(reports)
+    # A token is of one kind and value, so which report's copy is kept is moot; but
+    # a value shown by any region-wide report is shown.
+    # (Comprehensions over positions: a third of the time of unpacking loops.)
+    facts = {sealed[0]: (sealed[1], "") for report in reports for sealed in report[5]}
+    facts.update({sealed[0]: (sealed[1], sealed[3]) for report in reports
+                  if stores_raw_value(report[3]) for sealed in report[5]})
+    return reports, dict(sorted(facts.items()))
 
 
 def _existing_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
@@ -174,29 +199,36 @@ def _store_reports(
 
 
 def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]) -> None:
+    """``tokens`` in order."""
     for start in range(0, len(tokens), linking.CHUNK):
-        inside, params = among(tokens[start:start + linking.CHUNK], "bytea")
-        for token, pk, shown in fetch(
-            f"SELECT token, id, value <> '' FROM {linking.INDICATOR} "  # noqa: S608
-            f"WHERE token IN ({inside})", params,
-        ):
+        chunk = tokens[start:start + linking.CHUNK]
+        if connection.vendor == "postgresql":
+            # One index probe per token, in the tokens' order, so that neighbouring
+            # probes share index pages: a fifth less time than ``IN``, which hashes
+            # the tokens first and probes in the hash's order. The ``LIMIT`` keeps
+            # the planner from joining by hashing the whole table instead.
+            sql = ("SELECT t.token, i.id, i.shown "  # noqa: S608
+                   "FROM unnest(%b::bytea[]) AS t(token) CROSS JOIN LATERAL ("
+                   f"SELECT id, value <> '' AS shown FROM {linking.INDICATOR} "
+                   "WHERE token = t.token LIMIT 1) AS i")
+            params: list = [chunk]
+        else:
+            inside, params = among(chunk, "bytea")
+            sql = (f"SELECT token, id, value <> '' FROM {linking.INDICATOR} "  # noqa: S608
+                   f"WHERE token IN ({inside})")
+        for token, pk, shown in fetch(sql, params):
             found[token] = (pk, bool(shown))
 
 
-def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]]:
+def _indicator_rows(facts: Facts) -> dict[bytes, tuple[int, bool]]:
     """Get or create the Indicator row of every value in the batch: its id, and whether
     it shows its value already, by token.
 
     A new indicator is created showing its value when a region-wide report of the
-    batch holds it, rather than created blank and revealed (see
-    :func:`_replace_sightings`): most of an import's indicators are new.
+    batch holds it, rather than created blank and revealed (see :func:`ingest`):
+    most of an import's indicators are new.
     """
-    # A token is of one kind and value, so which report's copy is kept is moot.
-    # (Comprehensions over positions: a third of the time of unpacking loops.)
-    wanted = {sealed[0]: sealed[1] for report in reports for sealed in report[5]}
-    shown = {sealed[0]: sealed[3] for report in reports if stores_raw_value(report[3])
-             for sealed in report[5]}
-    tokens = sorted(wanted)
+    tokens = list(facts)
     found: dict[bytes, tuple[int, bool]] = {}
     _lookup_indicators(tokens, found)
     missing = [t for t in tokens if t not in found]
@@ -213,14 +245,34 @@ def _indicator_rows(reports: list[SealedReport]) -> dict[bytes, tuple[int, bool]
         ((highest,),) = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {linking.INDICATOR}", [])  # noqa: S608
         insert_rows(
             Indicator, ["kind", "token", "value", "status", "report_count"],
-            [(wanted[t], t, shown.get(t, ""), Indicator.Status.WARNINGLISTED if t in warned
-              else Indicator.Status.ACTIVE, 0) for t in missing],
+            [(kind, t, value, Indicator.Status.WARNINGLISTED if t in warned
+              else Indicator.Status.ACTIVE, 0) for t in missing for kind, value in (facts[t],)],
         )
         for token, pk in fetch(
             f"SELECT token, id FROM {linking.INDICATOR} WHERE id > %s", [highest],  # noqa: S608
         ):
-            found[token] = (pk, token in shown)
+            found[token] = (pk, facts[token][1] != "")
     return found
+
+
+SIGHTING_FIELDS = ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"]
+
+
+def _add_sightings(reports: list[SealedReport], report_ids: list[int],
+                   indicators: dict[bytes, tuple[int, bool]]) -> None:
+    """Write the sightings of a batch of new reports."""
+    if connection.vendor == "postgresql":
+        # Written out here, two and a half rows a report: a role is a code and a
+        # ciphertext is a key id and base64, none with anything COPY escapes.
+        copy_lines(Sighting, SIGHTING_FIELDS, "".join([
+            f"{report_id}\t{indicators[token][0]}\t{role}\t{sealed}\tt\t\n"
+            for report, report_id in zip(reports, report_ids, strict=True)
+            for token, _kind, role, _value, sealed in report[5]]))
+    else:
+        insert_rows(Sighting, SIGHTING_FIELDS, [
+            (report_id, indicators[token][0], role, sealed, True, "")
+            for report, report_id in zip(reports, report_ids, strict=True)
+            for token, _kind, role, _value, sealed in report[5]])
 
 
 def _replace_sightings(
@@ -231,17 +283,13 @@ def _replace_sightings(
     (whose values must be rechecked), and campaigns to re-split."""
     wanted: dict[tuple[int, int, str], str] = {}
     recount: set[int] = set()
-    reveal: dict[int, str] = {}
     changed = set(updated)
     for report, report_id in zip(reports, report_ids, strict=True):
-        shows_value = stores_raw_value(report[3])
         changing = report_id in changed
-        for token, _kind, role, value, sealed in report[5]:
-            pk, shown = indicators[token]
+        for token, _kind, role, _value, sealed in report[5]:
+            pk = indicators[token][0]
             if changing:
                 recount.add(pk)
-            if shows_value and not shown and pk not in reveal:
-                reveal[pk] = value
             wanted[(report_id, pk, role)] = sealed
     resplit: set[int] = set()
     # An analyst's "this link is wrong" is about a report and an indicator; it must
@@ -269,7 +317,7 @@ def _replace_sightings(
             Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
     # No conflicts: new reports have no sightings yet, and an updated report's
     # standing ones were taken out of ``wanted`` above.
-    fields = ["report", "indicator", "role", "value_enc", "linkable", "unlinked_reason"]
+    fields = SIGHTING_FIELDS
     if connection.vendor == "postgresql":
         # Written out here, two and a half rows a report: a role is a code and a
         # ciphertext is a key id and base64, none with anything COPY escapes, so
@@ -285,18 +333,19 @@ def _replace_sightings(
             (report_id, indicator_id, role, sealed, (report_id, indicator_id) not in unlinked,
              unlinked.get((report_id, indicator_id), ""))
             for (report_id, indicator_id, role), sealed in wanted.items()])
-    update_rows(Indicator, ["value"], [(value, pk) for pk, value in reveal.items()])
     return recount, resplit
 
 
 @transaction.atomic
 def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
-           rates: RateTable | None = None, defer_linking: bool = False) -> IngestResult:
+           rates: RateTable | None = None, defer_linking: bool = False,
+           facts: Facts | None = None) -> IngestResult:
     """Store a batch of checked (or already sealed) reports, match them, update
     campaigns and alert.
 
     ``defer_linking`` (for bulk imports) stores and counts the reports but queues
-    them for :func:`link_pending` instead of linking them now.
+    them for :func:`link_pending` instead of linking them now. ``facts``: what
+    :func:`prepare` made of ``items``, which are then the reports it returned.
     """
     if not items:
         return IngestResult()
@@ -306,12 +355,22 @@ def ingest(items: list[ReportInput] | list[SealedReport], *, created_by=None,
         reports = [seal(item, rates, encrypters) for item in items]
     else:
         reports = items
-    reports = _latest(reports)
+    if facts is None:
+        reports, facts = prepare(reports)
     linking.lock()
     stamp = adapted_datetime(timezone.now())
     report_ids, created, updated = _store_reports(reports, created_by, stamp)
-    indicators = _indicator_rows(reports)
-    recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
+    indicators = _indicator_rows(facts)
+    if updated:
+        recount, resplit = _replace_sightings(reports, report_ids, indicators, updated)
+    else:
+        _add_sightings(reports, report_ids, indicators)
+        recount, resplit = set(), set()
+    # Values held only by reports that do not share them region-wide so far, now
+    # held by one that does.
+    update_rows(Indicator, ["value"], [
+        (value, pk) for token, (pk, shown) in indicators.items()
+        if not shown and (value := facts[token][1])])
     if defer_linking:
         # Queued reports are counted at the import's next linking pass (and left out
         # of the recount below, resubmitted ones included: see counts).
