@@ -154,9 +154,9 @@ UNPACK_PIECE = 250
 
 def _unpack(pieces: list[bytes], with_facts: bool, errors: list[FieldError], rejected: int,
             last_line: int, position: int) -> Batch:
-    facts = marshal.loads(pieces.pop()) if with_facts else None  # noqa: S302
+    facts = marshal.loads(pieces[-1]) if with_facts else None  # noqa: S302
     items: list[SealedReport] = []
-    for piece in pieces:
+    for piece in pieces[:-1] if with_facts else pieces:
         items += marshal.loads(piece)  # noqa: S302
     return Batch(items, errors, rejected, last_line, position, facts)
 

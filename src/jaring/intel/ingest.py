@@ -204,9 +204,9 @@ def _lookup_indicators(tokens: list[bytes], found: dict[bytes, tuple[int, bool]]
         chunk = tokens[start:start + linking.CHUNK]
         if connection.vendor == "postgresql":
             # One index probe per token, in the tokens' order, so that neighbouring
-            # probes share index pages: a fifth less time than ``IN``, which hashes
-            # the tokens first and probes in the hash's order. The ``LIMIT`` keeps
-            # the planner from joining by hashing the whole table instead.
+            # probes share index pages. ``IN`` hashed the tokens first and probed in
+            # the hash's order: 7.2 s of server time a million reports against 5.0.
+            # The ``LIMIT`` keeps the planner from hashing the whole table instead.
             sql = ("SELECT t.token, i.id, i.shown "  # noqa: S608
                    "FROM unnest(%b::bytea[]) AS t(token) CROSS JOIN LATERAL ("
                    f"SELECT id, value <> '' AS shown FROM {linking.INDICATOR} "
@@ -317,19 +317,16 @@ def _replace_sightings(
             Sighting.objects.filter(pk__in=stale[start:start + linking.CHUNK]).delete()
     # No conflicts: new reports have no sightings yet, and an updated report's
     # standing ones were taken out of ``wanted`` above.
-    fields = SIGHTING_FIELDS
     if connection.vendor == "postgresql":
-        # Written out here, two and a half rows a report: a role is a code and a
-        # ciphertext is a key id and base64, none with anything COPY escapes, so
-        # only an analyst's reason goes through copy_text.
-        copy_lines(Sighting, fields, "".join([
+        # As in _add_sightings; only an analyst's reason goes through copy_text.
+        copy_lines(Sighting, SIGHTING_FIELDS, "".join([
             f"{report_id}\t{indicator_id}\t{role}\t{sealed}\tt\t\n"
             if (report_id, indicator_id) not in unlinked else
             copy_text((report_id, indicator_id, role, sealed, "f",
                        unlinked[(report_id, indicator_id)])) + "\n"
             for (report_id, indicator_id, role), sealed in wanted.items()]))
     else:
-        insert_rows(Sighting, fields, [
+        insert_rows(Sighting, SIGHTING_FIELDS, [
             (report_id, indicator_id, role, sealed, (report_id, indicator_id) not in unlinked,
              unlinked.get((report_id, indicator_id), ""))
             for (report_id, indicator_id, role), sealed in wanted.items()])
