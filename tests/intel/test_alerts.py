@@ -4,11 +4,9 @@ import pytest
 from django.utils import timezone
 
 from jaring.intel import alerts, services
-from jaring.intel.ingest import ingest
-from jaring.intel.models import Alert, Campaign, CampaignMember
-from jaring.intel.validation import Vocabulary, parse_report
+from jaring.intel.models import Alert, Campaign, CampaignMember, FraudReport
 from tests.factories import make_user
-from tests.intel.factories import raw_report, submit
+from tests.intel.factories import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +16,6 @@ MULE = ("bank_account", "Maybank 1234 5678 9012")
 def _feed() -> dict[str, tuple[int, str]]:
     return {country: (sequence, state) for country, sequence, state
             in Alert.objects.values_list("country_id", "sequence", "state")}
-
-
-def _resubmit(report, **changes) -> None:
-    raw = raw_report(reference=report.reference,
-                     indicators=[{"kind": MULE[0], "value": MULE[1]}], **changes)
-    item, errors = parse_report(raw, vocabulary=Vocabulary(),
-                                organisation_id=report.organisation_id,
-                                country=report.country_id)
-    assert item is not None and not errors, errors
-    ingest([item])
 
 
 def _acknowledged_in_singapore():
@@ -68,6 +56,9 @@ def test_a_narrative_edit_raises_no_alert():
     mine = _acknowledged_in_singapore()
     before = _feed()
 
-    _resubmit(mine, narrative="They called again from the same number.")
+    # The same reference again, from the same centre: an update, not a new report.
+    submit("MY", MULE, tlp="green", reference=mine.reference,
+           narrative="They called again from the same number.")
 
+    assert FraudReport.objects.count() == 2
     assert _feed() == before
